@@ -1,0 +1,10 @@
+"""The JSON API: one module per resource, each a flask-smorest Blueprint with its schemas."""
+
+from api import health, places, unions
+
+BLUEPRINTS = (health.blp, places.blp, unions.blp)
+
+
+def register_blueprints(api):
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)

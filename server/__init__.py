@@ -1,0 +1,98 @@
+"""The application factory: a Flask app built from small, named steps."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+import config
+from server.extensions import api, babel, db, jwt, limiter, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(settings=None):
+    """Build the app from environment variables, or from `settings` when given (tests)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(config.from_environment() if settings is None else settings)
+    config.check_production(app.config)
+    app.config.update(_api_settings())
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    configure_logging(app)
+    return app
+
+
+def _api_settings():
+    import swagger_ui_bundle
+
+    return {
+        "API_TITLE": "Chợ Quê Online API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        # Served by the app itself, so the docs work without a CDN.
+        "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
+        "SWAGGER_UI_ASSETS": swagger_ui_bundle.swagger_ui_path,
+    }
+
+
+def register_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    from server.i18n import select_locale
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_locale="vi",
+        default_timezone="Asia/Ho_Chi_Minh",
+        default_translation_directories=app.config["LOCALES_DIR"],
+    )
+    jwt.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+
+
+def register_blueprints(app):
+    from api import register_blueprints as register_api_blueprints
+    from server.docs import blp as docs_assets
+
+    register_api_blueprints(api)
+    app.register_blueprint(docs_assets)
+
+
+def register_errorhandlers(app):
+    from server.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_commands(app):
+    from server.cli import register_commands as register_cli
+
+    register_cli(app)
+
+
+def configure_logging(app):
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite: enforce foreign keys and let readers work while one writer writes."""
+    if type(dbapi_connection).__module__ == "sqlite3":
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()

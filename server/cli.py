@@ -1,0 +1,56 @@
+"""Command-line commands: `flask --app wsgi setup`, `flask --app wsgi translate ...`."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_migrate import upgrade
+
+from server import i18n
+from server.services.reference_data import load_reference_data
+
+translate = AppGroup("translate", help="Extract, update and compile the vi/en catalogs.")
+
+
+@click.command("setup")
+@with_appcontext
+def setup_command():
+    """Apply migrations, compile translations and load reference data (safe to repeat)."""
+    # The embedded defaults keep the database, media and SMS outbox in instance/.
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    click.echo("Applying database migrations…")
+    upgrade()
+    click.echo("Compiling translations…")
+    i18n.compile_for_app()
+    click.echo("Loading provinces, communes and union branches…")
+    summary = load_reference_data()
+    click.echo(
+        f"Reference data: {summary.provinces} provinces, {summary.communes} communes, "
+        f"{summary.unions} union branches ({summary.changed} rows written)."
+    )
+    click.echo("Setup complete.")
+
+
+@translate.command("extract")
+def translate_extract():
+    """Collect marked strings into locales/messages.pot."""
+    i18n.extract(current_app.config["LOCALES_DIR"])
+
+
+@translate.command("update")
+def translate_update():
+    """Extract, then merge new strings into the vi and en catalogs."""
+    i18n.extract(current_app.config["LOCALES_DIR"])
+    i18n.update(current_app.config["LOCALES_DIR"])
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile the catalogs the app reads."""
+    i18n.compile_for_app()
+
+
+def register_commands(app):
+    app.cli.add_command(setup_command)
+    app.cli.add_command(translate)

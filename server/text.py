@@ -1,0 +1,17 @@
+"""Folding Vietnamese text for searches that ignore accents and case."""
+
+import unicodedata
+
+_D_STROKE = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def fold(text):
+    """Lower-case, without diacritics, "đ" as "d", spaces collapsed: "Xuân Đài" -> "xuan dai"."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_STROKE))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.lower().split())
+
+
+def search_words(query):
+    """The folded words of a search query; empty when there is nothing to search."""
+    return fold(query or "").split()

@@ -1,0 +1,59 @@
+"""The application factory and the configuration it accepts."""
+
+import pytest
+
+import config
+from server import create_app
+
+
+def test_test_settings_make_a_testing_app(app):
+    assert app.testing
+    assert app.config["APP_ENV"] == "test"
+
+
+def test_defaults_are_the_embedded_services():
+    settings = config.from_environment({})
+    assert settings["APP_ENV"] == "development"
+    assert settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert settings["STORAGE_BACKEND"] == "local"
+    assert settings["SMS_BACKEND"] == "outbox"
+    assert settings["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_postgresql_urls_use_psycopg_3():
+    settings = config.from_environment({"DATABASE_URL": "postgresql://u@db:5432/choque"})
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db:5432/choque"
+
+
+def test_unknown_app_env_is_refused():
+    with pytest.raises(config.ConfigError):
+        config.from_environment({"APP_ENV": "staging"})
+
+
+@pytest.mark.parametrize(
+    "secrets",
+    [
+        {},
+        {"SECRET_KEY": "x" * 40},
+        {"JWT_SECRET_KEY": "y" * 40},
+        {"SECRET_KEY": "short", "JWT_SECRET_KEY": "y" * 40},
+    ],
+)
+def test_production_refuses_to_start_without_real_secrets(secrets):
+    settings = config.from_environment({"APP_ENV": "production", **secrets})
+    with pytest.raises(config.ConfigError):
+        create_app(settings)
+
+
+def test_production_starts_with_real_secrets(database_url):
+    settings = config.from_environment(
+        {
+            "APP_ENV": "production",
+            "SECRET_KEY": "s" * 40,
+            "JWT_SECRET_KEY": "j" * 40,
+            "DATABASE_URL": database_url,
+        }
+    )
+    app = create_app(settings)
+    assert not app.testing
+    assert app.test_client().get("/healthz").status_code == 200
