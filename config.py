@@ -1,6 +1,7 @@
 """Settings read from environment variables, with embedded defaults for a first run."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -52,6 +53,10 @@ def from_environment(environ=None):
         "SMS_HTTP_API_KEY": env.get("SMS_HTTP_API_KEY", ""),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "OTP_IP_LIMIT": env.get("OTP_IP_LIMIT", "30 per hour"),
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=15),
+        "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=30),
+        # Photos are the largest uploads: 15 MB, plus room for the multipart envelope.
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "LOCALES_DIR": env.get("LOCALES_DIR", str(PROJECT_ROOT / "locales")),
         "TRAINING_CONTENT_DIR": env.get(
             "TRAINING_CONTENT_DIR", str(PROJECT_ROOT / "training_content")

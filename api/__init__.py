@@ -1,8 +1,8 @@
 """The JSON API: one module per resource, each a flask-smorest Blueprint with its schemas."""
 
-from api import health, places, unions
+from api import auth, health, me, places, sellers, unions
 
-BLUEPRINTS = (health.blp, places.blp, unions.blp)
+BLUEPRINTS = (health.blp, places.blp, unions.blp, auth.blp, me.blp, sellers.blp)
 
 
 def register_blueprints(api):

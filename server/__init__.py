@@ -43,10 +43,21 @@ def _api_settings():
         # Served by the app itself, so the docs work without a CDN.
         "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
         "SWAGGER_UI_ASSETS": swagger_ui_bundle.swagger_ui_path,
+        "API_SPEC_OPTIONS": {
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                }
+            }
+        },
     }
 
 
 def register_extensions(app):
+    from server import auth, clock, sms  # noqa: F401  (auth registers the token loaders)
+
+    clock.init_app(app)
+    sms.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     from server.i18n import select_locale

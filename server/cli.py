@@ -8,6 +8,9 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
 from server import i18n
+from server.errors import InvalidInput
+from server.permissions import STAFF_ROLES
+from server.services.accounts import create_staff_user
 from server.services.reference_data import load_reference_data
 
 translate = AppGroup("translate", help="Extract, update and compile the vi/en catalogs.")
@@ -51,6 +54,25 @@ def translate_compile():
     i18n.compile_for_app()
 
 
+@click.command("create-user")
+@click.option("--phone", required=True, help="Mobile number, e.g. 0912345678.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in STAFF_ROLES]))
+@click.option("--union", "union_id", type=int, help="Union branch id (see /api/v1/unions).")
+@click.option("--province", "provinces", multiple=True, help="Province code; repeat for several.")
+@click.option("--national", is_flag=True, help="Managers: the whole country.")
+@with_appcontext
+def create_user_command(phone, role, union_id, provinces, national):
+    """Create a staff account (trainer, union_admin, manager, admin), or add a role to one."""
+    try:
+        user = create_staff_user(phone, role, union_id, provinces, national)
+    except InvalidInput as error:
+        for field, messages in (error.errors or {}).items():
+            click.echo(f"{field}: {' '.join(str(m) for m in messages)}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"User {user.id} ({user.phone}) now has role {role}.")
+
+
 def register_commands(app):
     app.cli.add_command(setup_command)
+    app.cli.add_command(create_user_command)
     app.cli.add_command(translate)

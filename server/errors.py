@@ -1,6 +1,7 @@
 """Domain errors, and the one JSON error shape every failure is answered with."""
 
 import logging
+import time
 
 from flask_smorest import Api
 from werkzeug.exceptions import InternalServerError
@@ -46,6 +47,18 @@ class UnsupportedMedia(DomainError):
     status = 415
 
 
+class TooManyRequests(DomainError):
+    status = 429
+
+    def __init__(self, message=None, errors=None, retry_after=None):
+        super().__init__(message, errors)
+        self.retry_after = retry_after
+
+
+class Unavailable(DomainError):
+    status = 503
+
+
 def error_body(status, message=None, errors=None):
     """The error shape of SPEC §5: code, status, localized message, optional field errors."""
     body = {
@@ -58,20 +71,51 @@ def error_body(status, message=None, errors=None):
     return body
 
 
+WEBARGS_LOCATIONS = ("json", "query", "form", "files", "headers", "path", "view_args")
+
+
+def _by_field(messages):
+    """webargs groups field errors by location ({"json": {"phone": [...]}}); clients want fields."""
+    if not isinstance(messages, dict):
+        return messages
+    merged = {}
+    for location, fields in messages.items():
+        if location in WEBARGS_LOCATIONS and isinstance(fields, dict):
+            merged.update(fields)
+        else:
+            merged[location] = fields
+    return merged
+
+
+def _retry_after():
+    """Seconds until Flask-Limiter's breached window resets, for the Retry-After header."""
+    from server.extensions import limiter
+
+    breached = limiter.current_limit
+    if breached is None:
+        return {}
+    return {"Retry-After": str(max(1, int(breached.reset_at - time.time())))}
+
+
 class JsonErrorApi(Api):
     """flask-smorest's Api, answering every HTTP error with our localized shape."""
 
     def handle_http_exception(self, error):
         data = getattr(error, "data", None) or {}
-        errors = data.get("errors") or data.get("messages")
+        errors = data.get("errors") or _by_field(data.get("messages"))
         headers = data.get("headers") or {}
         if error.code == 405 and error.valid_methods:
             headers = {**headers, "Allow": ", ".join(error.valid_methods)}
+        if error.code == 429:
+            headers = {**headers, **_retry_after()}
         return error_body(error.code, data.get("message"), errors), error.code, headers
 
 
 def handle_domain_error(error):
-    return error_body(error.status, error.message, error.errors), error.status
+    headers = {}
+    if getattr(error, "retry_after", None):
+        headers["Retry-After"] = str(int(error.retry_after))
+    return error_body(error.status, error.message, error.errors), error.status, headers
 
 
 def handle_unexpected_error(error):

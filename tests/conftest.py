@@ -6,15 +6,21 @@ after each test, so tests never see each other's rows.
 """
 
 import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
 from config import database_url as normalized_url
 from config import settings_for_tests
 from server import create_app
+from server.clock import FixedClock
 from server.extensions import db
+from server.models import UnionBranch, User
+from server.services.auth import start_session
+from tests.factories import RoleGrantFactory, UserFactory
 
 REFERENCE_TABLES = {"provinces", "communes", "union_branches"}
 
@@ -48,8 +54,18 @@ def database_url(tmp_path_factory):
     return url
 
 
-def _empty_mutable_tables():
-    with db.engine.begin() as connection:
+@pytest.fixture(scope="session")
+def cleaning_engine(database_url):
+    engine = create_engine(normalized_url(database_url))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables_after_test(cleaning_engine):
+    """Whatever app a test made, it leaves no rows behind but the reference data."""
+    yield
+    with cleaning_engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in REFERENCE_TABLES:
                 connection.execute(table.delete())
@@ -71,7 +87,6 @@ def app(settings):
     yield app
     with app.app_context():
         db.session.remove()
-        _empty_mutable_tables()
         db.engine.dispose()
 
 
@@ -85,3 +100,54 @@ def app_context(app):
     """For tests that read or write the database directly."""
     with app.app_context():
         yield
+
+
+@pytest.fixture
+def clock(app):
+    """The app's clock, frozen at a known time; tests move it with `clock.advance(...)`."""
+    frozen = FixedClock(datetime(2026, 11, 2, 3, 0, tzinfo=UTC))
+    app.extensions["clock"] = frozen
+    return frozen
+
+
+@dataclass
+class Person:
+    """A user of the test, with the headers of a signed-in session."""
+
+    id: int
+    phone: str
+    headers: dict
+
+
+class Auth:
+    """Creates users with roles and signs them in: `auth.person("manager", province="01")`."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def person(self, role="seller", union=None, province=None, national=False, **fields):
+        with self.app.app_context():
+            user = UserFactory(**fields)
+            if role != "seller":
+                grant_union = union
+                if role in ("trainer", "union_admin") and union is None:
+                    grant_union = db.session.scalar(
+                        select(UnionBranch.id).where(UnionBranch.key == "womens_union:08")
+                    )
+                RoleGrantFactory(user=user, role=role, union_id=grant_union,
+                                 province_code=None if national else province)
+            return Person(user.id, user.phone, self.headers_for(user))
+
+    def headers_for(self, user):
+        sign_in = start_session(user)
+        return {"Authorization": f"Bearer {sign_in.access_token}"}
+
+    def sign_in(self, person_id):
+        """Another device of the same person: a new session."""
+        with self.app.app_context():
+            return self.headers_for(db.session.get(User, person_id))
+
+
+@pytest.fixture
+def auth(app):
+    return Auth(app)

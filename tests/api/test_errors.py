@@ -54,12 +54,12 @@ def test_bad_query_parameter_is_json_422_localized(client, language, message, fi
     response = client.get("/api/v1/communes?page=abc", headers={"Accept-Language": language})
     body = assert_error_shape(response, 422)
     assert body["message"] == message
-    assert body["errors"] == {"query": {"page": [field_error]}}
+    assert body["errors"] == {"page": [field_error]}
 
 
 def test_range_messages_keep_their_numbers(client):
     body = client.get("/api/v1/communes?page_size=500").get_json()
-    assert body["errors"]["query"]["page_size"] == ["Phải từ 1 đến 100."]
+    assert body["errors"]["page_size"] == ["Phải từ 1 đến 100."]
 
 
 def test_unexpected_error_is_json_500_without_traceback(settings):

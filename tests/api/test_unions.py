@@ -26,4 +26,4 @@ def test_names_follow_the_language(client):
 def test_unknown_kind_is_422(client):
     response = client.get("/api/v1/unions?kind=farmers_union")
     assert response.status_code == 422
-    assert "kind" in response.get_json()["errors"]["query"]
+    assert "kind" in response.get_json()["errors"]

@@ -1,0 +1,86 @@
+"""Phone sign-in: ask for a code, verify it, refresh and sign out."""
+
+import marshmallow as ma
+from flask import current_app
+from flask.views import MethodView
+from flask_jwt_extended import current_user, get_jwt
+from flask_smorest import Blueprint
+
+from api.access import Trimmed, login_required, refresh_token_required
+from api.me import MeSchema, me_view
+from server.extensions import limiter
+from server.services import auth
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Phone sign-in")
+
+
+class OtpRequestSchema(ma.Schema):
+    phone = Trimmed(required=True, validate=ma.validate.Length(min=1, max=25),
+                    metadata={"example": "0912 345 678"})
+
+
+class VerifySchema(OtpRequestSchema):
+    code = Trimmed(required=True, validate=ma.validate.Regexp(r"^\d{6}$"),
+                   metadata={"example": "123456"})
+
+
+class TokenPairSchema(ma.Schema):
+    access_token = ma.fields.String(required=True)
+    refresh_token = ma.fields.String(required=True)
+
+
+class SignInSchema(TokenPairSchema):
+    user = ma.fields.Nested(MeSchema, required=True)
+    is_new = ma.fields.Boolean(required=True)
+
+
+def _otp_ip_limit():
+    return current_app.config["OTP_IP_LIMIT"]
+
+
+@blp.route("/otp")
+class Otp(MethodView):
+    decorators = [limiter.limit(_otp_ip_limit)]
+
+    @blp.arguments(OtpRequestSchema)
+    @blp.response(202)
+    @blp.alt_response(429, description="Too many codes for this phone or from this network.")
+    def post(self, body):
+        """Send a 6-digit sign-in code by SMS (valid 5 minutes)."""
+        auth.request_code(body["phone"])
+        return ""
+
+
+@blp.route("/verify")
+class Verify(MethodView):
+    @blp.arguments(VerifySchema)
+    @blp.response(200, SignInSchema)
+    def post(self, body):
+        """Check the code; creates the account on first sign-in."""
+        sign_in = auth.verify_code(body["phone"], body["code"])
+        return {
+            "access_token": sign_in.access_token,
+            "refresh_token": sign_in.refresh_token,
+            "user": me_view(sign_in.user),
+            "is_new": sign_in.is_new,
+        }
+
+
+@blp.route("/refresh")
+class Refresh(MethodView):
+    @refresh_token_required
+    @blp.response(200, TokenPairSchema)
+    def post(self):
+        """New tokens for a refresh token; the old refresh token stops working."""
+        access, refresh = auth.refresh(current_user, get_jwt()["sid"])
+        return {"access_token": access, "refresh_token": refresh}
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @login_required
+    @blp.response(204)
+    def post(self):
+        """Sign out this device: its access and refresh tokens stop working at once."""
+        auth.sign_out(current_user, get_jwt()["sid"])
+        return ""

@@ -1,0 +1,124 @@
+"""Sellers: households and cooperatives, their members and onboarding checklist."""
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_jwt_extended import current_user
+from flask_smorest import Blueprint
+
+from api.access import Trimmed, login_required
+from server.permissions import Permission
+from server.services import onboarding, sellers
+
+blp = Blueprint("sellers", __name__, url_prefix="/api/v1/sellers", description="Households and cooperatives")
+
+COMMUNE_CODE = ma.validate.Regexp(r"^\d{5}$")
+
+
+class MemberSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True)
+    full_name = ma.fields.String(attribute="user.full_name", allow_none=True)
+    phone = ma.fields.String(attribute="user.phone", allow_none=True)
+    role = ma.fields.String(required=True, metadata={"enum": ["owner", *sellers.MEMBER_ROLES]})
+    added_at = ma.fields.DateTime(required=True)
+
+
+class SellerSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": list(sellers.SELLER_KINDS)})
+    name = ma.fields.String(required=True)
+    commune_code = ma.fields.String(required=True)
+    commune_name = ma.fields.String(attribute="commune.name")
+    province_code = ma.fields.String(attribute="commune.province_code")
+    address = ma.fields.String(allow_none=True)
+    description = ma.fields.String(allow_none=True)
+    owner_id = ma.fields.Integer(required=True)
+    created_at = ma.fields.DateTime(required=True)
+    activated_at = ma.fields.DateTime(allow_none=True)
+    members = ma.fields.List(ma.fields.Nested(MemberSchema))
+
+
+class SellerCreateSchema(ma.Schema):
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(sellers.SELLER_KINDS))
+    name = Trimmed(required=True, validate=ma.validate.Length(min=2, max=120))
+    commune_code = ma.fields.String(required=True, validate=COMMUNE_CODE,
+                                    metadata={"example": "02221"})
+    address = Trimmed(allow_none=True, validate=ma.validate.Length(max=255))
+    description = Trimmed(allow_none=True, validate=ma.validate.Length(max=2000))
+
+
+class SellerUpdateSchema(ma.Schema):
+    name = Trimmed(validate=ma.validate.Length(min=2, max=120))
+    commune_code = ma.fields.String(validate=COMMUNE_CODE)
+    address = Trimmed(allow_none=True, validate=ma.validate.Length(max=255))
+    description = Trimmed(allow_none=True, validate=ma.validate.Length(max=2000))
+
+
+class MemberCreateSchema(ma.Schema):
+    phone = Trimmed(required=True, validate=ma.validate.Length(min=1, max=25))
+    role = ma.fields.String(load_default="member", validate=ma.validate.OneOf(sellers.MEMBER_ROLES))
+
+
+class StepSchema(ma.Schema):
+    key = ma.fields.String(required=True, metadata={"enum": list(onboarding.STEP_KEYS)})
+    done = ma.fields.Boolean(required=True)
+    done_at = ma.fields.DateTime(allow_none=True)
+
+
+class OnboardingSchema(ma.Schema):
+    steps = ma.fields.List(ma.fields.Nested(StepSchema), required=True)
+    percent = ma.fields.Integer(required=True, validate=ma.validate.Range(0, 100))
+    activated_at = ma.fields.DateTime(allow_none=True)
+
+
+@blp.route("")
+class Sellers(MethodView):
+    @login_required
+    @blp.arguments(SellerCreateSchema)
+    @blp.response(201, SellerSchema)
+    def post(self, body):
+        """Set up a shop: a household or a cooperative. The caller becomes its owner."""
+        return sellers.create_seller(current_user, **body)
+
+
+@blp.route("/<int:seller_id>")
+class SellerDetail(MethodView):
+    @login_required
+    @blp.response(200, SellerSchema)
+    @blp.alt_response(404, description="No such seller, or not yours.")
+    def get(self, seller_id):
+        """A shop I own or belong to."""
+        return sellers.get_seller(current_user, seller_id)
+
+    @login_required
+    @blp.arguments(SellerUpdateSchema)
+    @blp.response(200, SellerSchema)
+    @blp.alt_response(403, description="Only the owner changes the shop.")
+    @blp.alt_response(404, description="No such seller, or not yours.")
+    def patch(self, changes, seller_id):
+        """Change the shop's name, commune, address or description (owner only)."""
+        return sellers.update_seller(current_user, seller_id, changes)
+
+
+@blp.route("/<int:seller_id>/members")
+class SellerMembers(MethodView):
+    @login_required
+    @blp.arguments(MemberCreateSchema)
+    @blp.response(201, MemberSchema)
+    @blp.alt_response(200, schema=MemberSchema, description="Already a member: role updated.")
+    @blp.alt_response(403, description="Only the owner adds members.")
+    @blp.alt_response(404, description="No such seller, or not yours.")
+    def post(self, body, seller_id):
+        """Add a person to a cooperative by phone, as manager or member (owner only)."""
+        member, created = sellers.add_member(current_user, seller_id, body["phone"], body["role"])
+        return member, 201 if created else 200
+
+
+@blp.route("/<int:seller_id>/onboarding")
+class SellerOnboarding(MethodView):
+    @login_required
+    @blp.response(200, OnboardingSchema)
+    @blp.alt_response(404, description="No such seller, or not yours.")
+    def get(self, seller_id):
+        """The onboarding checklist, with what is done and when."""
+        seller = sellers.get_seller(current_user, seller_id, Permission.SELLERS_VIEW)
+        return onboarding.checklist(seller)

@@ -1,0 +1,53 @@
+"""Flask-JWT-Extended wiring: tokens tied to a revocable session, errors in our shape."""
+
+from flask_babel import lazy_gettext as _l
+from flask_jwt_extended import current_user
+
+from server.errors import error_body
+from server.extensions import db, jwt
+from server.models import AuthSession, User
+
+TOKEN_ERRORS = {
+    "missing": _l("Please sign in to continue."),
+    "invalid": _l("Your sign-in is not valid. Please sign in again."),
+    "expired": _l("Your sign-in has expired. Please sign in again."),
+    "revoked": _l("You have signed out on this device. Please sign in again."),
+}
+
+
+def _unauthorized(kind):
+    return error_body(401, TOKEN_ERRORS[kind]), 401
+
+
+@jwt.user_identity_loader
+def _identity(user):
+    return str(user.id)
+
+
+@jwt.user_lookup_loader
+def _load_user(_header, payload):
+    user = db.session.get(User, int(payload["sub"]))
+    return None if user is None or user.is_erased else user
+
+
+@jwt.token_in_blocklist_loader
+def _is_revoked(_header, payload):
+    """A token dies with its session; a refresh token also dies once it has been rotated."""
+    session = db.session.get(AuthSession, payload.get("sid", ""))
+    if session is None or session.revoked_at is not None:
+        return True
+    return payload["type"] == "refresh" and payload["jti"] != session.refresh_jti
+
+
+jwt.unauthorized_loader(lambda _reason: _unauthorized("missing"))
+jwt.invalid_token_loader(lambda _reason: _unauthorized("invalid"))
+jwt.expired_token_loader(lambda _header, _payload: _unauthorized("expired"))
+jwt.revoked_token_loader(lambda _header, _payload: _unauthorized("revoked"))
+jwt.user_lookup_error_loader(lambda _header, _payload: _unauthorized("revoked"))
+jwt.needs_fresh_token_loader(lambda _header, _payload: _unauthorized("invalid"))
+jwt.token_verification_failed_loader(lambda _header, _payload: _unauthorized("invalid"))
+
+
+def signed_in_user():
+    """The user of the current request's access token (views are wrapped in login_required)."""
+    return current_user

@@ -1,0 +1,115 @@
+"""Who may do what: roles, named permissions, and object-level scope checks.
+
+Every view asks this module; 404 hides what the caller may not see, 403 refuses an action on
+what they may see.
+"""
+
+from enum import StrEnum
+
+from server.errors import Forbidden, NotFound
+
+
+class Role(StrEnum):
+    SELLER = "seller"
+    TRAINER = "trainer"
+    UNION_ADMIN = "union_admin"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+STAFF_ROLES = (Role.TRAINER, Role.UNION_ADMIN, Role.MANAGER, Role.ADMIN)
+
+
+class Permission(StrEnum):
+    SELLERS_VIEW = "sellers:view"
+    SELLERS_EDIT = "sellers:edit"
+    SELLERS_MANAGE_MEMBERS = "sellers:manage_members"
+    PRODUCTS_EDIT = "products:edit"
+    COHORTS_MANAGE = "cohorts:manage"
+    REPORTS_VIEW = "reports:view"
+    USERS_ADMIN = "users:admin"
+
+
+ROLE_PERMISSIONS = {
+    Role.SELLER: set(),
+    Role.TRAINER: {Permission.COHORTS_MANAGE},
+    Role.UNION_ADMIN: {Permission.COHORTS_MANAGE, Permission.REPORTS_VIEW},
+    Role.MANAGER: {Permission.REPORTS_VIEW},
+    Role.ADMIN: {Permission.USERS_ADMIN, Permission.REPORTS_VIEW},
+}
+
+# What each kind of member of a seller may do to it.
+SELLER_MEMBER_PERMISSIONS = {
+    "owner": {
+        Permission.SELLERS_VIEW,
+        Permission.SELLERS_EDIT,
+        Permission.SELLERS_MANAGE_MEMBERS,
+        Permission.PRODUCTS_EDIT,
+    },
+    "manager": {Permission.SELLERS_VIEW, Permission.PRODUCTS_EDIT},
+    "member": {Permission.SELLERS_VIEW, Permission.PRODUCTS_EDIT},
+}
+
+
+def roles_of(user):
+    """The user's roles: their staff roles, or just "seller"."""
+    staff = sorted({Role(grant.role) for grant in user.grants}, key=list(Role).index)
+    return staff or [Role.SELLER]
+
+
+def has_permission(user, permission):
+    return any(permission in ROLE_PERMISSIONS[role] for role in roles_of(user))
+
+
+def require(user, permission):
+    """Raise Forbidden unless one of the user's roles grants the permission."""
+    if not has_permission(user, permission):
+        raise Forbidden()
+
+
+def seller_permissions(user, seller):
+    """What `user` may do to `seller`: by membership, or as staff who support it."""
+    granted = set()
+    for member in seller.members:
+        if member.user_id == user.id:
+            granted |= SELLER_MEMBER_PERMISSIONS[member.role]
+    for rule in SELLER_SUPPORT_RULES:
+        granted |= rule(user, seller)
+    return granted
+
+
+def _admin_views_sellers(user, seller):
+    return {Permission.SELLERS_VIEW} if Role.ADMIN in roles_of(user) else set()
+
+
+# Later features (cohort trainers) add rules here: (user, seller) -> permissions.
+SELLER_SUPPORT_RULES = [_admin_views_sellers]
+
+
+def check_seller(user, seller, permission):
+    """Return the seller if `user` may act on it: 404 if they may not see it, 403 if not this."""
+    if seller is None or seller.erased_at is not None:
+        raise NotFound()
+    granted = seller_permissions(user, seller)
+    if Permission.SELLERS_VIEW not in granted:
+        raise NotFound()
+    if permission not in granted:
+        raise Forbidden()
+    return seller
+
+
+def manager_provinces(user):
+    """Province codes a manager may see; None means the whole country."""
+    codes = set()
+    for grant in user.grants:
+        if grant.role in (Role.MANAGER, Role.ADMIN):
+            if grant.role == Role.ADMIN or grant.province_code is None:
+                return None
+            codes.add(grant.province_code)
+    return codes
+
+
+def union_ids(user, role=None):
+    """Union branches the user works for, as trainer or union admin."""
+    wanted = {role} if role else {Role.TRAINER, Role.UNION_ADMIN}
+    return {grant.union_id for grant in user.grants if grant.role in wanted and grant.union_id}

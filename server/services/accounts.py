@@ -1,0 +1,170 @@
+"""The signed-in person: profile, consent, export of their data, erasure; staff accounts."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from server.clock import now
+from server.errors import InvalidInput
+from server.extensions import db
+from server.models import AuditEvent, Consent, Province, RoleGrant, Seller, SellerMember, UnionBranch, User
+from server.permissions import STAFF_ROLES, Role
+from server.phones import normalize_mobile
+from server.services import audit
+from server.services.auth import revoke_all_sessions
+
+CONSENT_PURPOSES = ("account", "training", "listing", "programme_statistics", "sms")
+GENDERS = ("female", "male", "other")
+ERASED_NAME = "—"
+
+
+def update_profile(user, changes):
+    """Change name, language or gender; the first name given completes the profile step."""
+    for field in ("full_name", "locale", "gender"):
+        if field in changes:
+            setattr(user, field, changes[field])
+    if user.full_name and user.profile_completed_at is None:
+        user.profile_completed_at = now()
+    audit.record("account.profile_updated", actor=user, subject=user, details={"fields": sorted(changes)})
+    db.session.commit()
+    return user
+
+
+def record_consent(subject, version, purposes, recorded_by):
+    """Record consent; `recorded_by` differs from `subject` when a trainer records it on their behalf."""
+    consent = Consent(
+        user_id=subject.id,
+        version=version,
+        purposes=sorted(set(purposes)),
+        recorded_at=now(),
+        recorded_by_id=recorded_by.id,
+        on_behalf=recorded_by.id != subject.id,
+    )
+    db.session.add(consent)
+    audit.record("account.consent_recorded", actor=recorded_by, subject=subject,
+                 details={"version": version, "purposes": consent.purposes})
+    return consent
+
+
+def give_consent(user, version, purposes):
+    """The signed-in person records their own consent."""
+    consent = record_consent(user, version, purposes, recorded_by=user)
+    db.session.commit()
+    return consent
+
+
+def latest_consent(user):
+    return db.session.scalars(
+        select(Consent).where(Consent.user_id == user.id).order_by(Consent.recorded_at.desc()).limit(1)
+    ).first()
+
+
+def sellers_of(user):
+    """Sellers the user owns or is a member of."""
+    return db.session.scalars(
+        select(Seller)
+        .join(SellerMember, SellerMember.seller_id == Seller.id)
+        .where(SellerMember.user_id == user.id, Seller.erased_at.is_(None))
+        .order_by(Seller.id)
+    ).all()
+
+
+def export_data(user):
+    """All personal data we hold about the caller, as plain JSON-ready data."""
+    consents = db.session.scalars(
+        select(Consent).where(Consent.user_id == user.id).order_by(Consent.recorded_at)
+    ).all()
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(or_(AuditEvent.subject_user_id == user.id, AuditEvent.actor_id == user.id))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    memberships = db.session.scalars(select(SellerMember).where(SellerMember.user_id == user.id)).all()
+    return {
+        "exported_at": now().isoformat(),
+        "user": {
+            "id": user.id,
+            "phone": user.phone,
+            "full_name": user.full_name,
+            "locale": user.locale,
+            "gender": user.gender,
+            "created_at": user.created_at.isoformat(),
+            "phone_verified_at": user.phone_verified_at and user.phone_verified_at.isoformat(),
+        },
+        "consents": [
+            {"version": c.version, "purposes": c.purposes, "recorded_at": c.recorded_at.isoformat(),
+             "recorded_by_id": c.recorded_by_id, "on_behalf": c.on_behalf}
+            for c in consents
+        ],
+        "sellers": [
+            {"id": m.seller.id, "role": m.role, "kind": m.seller.kind, "name": m.seller.name,
+             "commune_code": m.seller.commune_code, "address": m.seller.address,
+             "description": m.seller.description, "created_at": m.seller.created_at.isoformat()}
+            for m in memberships
+        ],
+        "activity": [
+            {"at": e.at.isoformat(), "action": e.action, "actor_id": e.actor_id,
+             "subject_user_id": e.subject_user_id, "on_behalf": e.on_behalf, "details": e.details}
+            for e in events
+        ],
+    }
+
+
+def erase(user):
+    """Erase personal data but keep anonymous records (gender, commune, dates) so counts stay right."""
+    moment = now()
+    for seller in db.session.scalars(select(Seller).where(Seller.owner_id == user.id)):
+        seller.name = ERASED_NAME
+        seller.address = None
+        seller.description = None
+        seller.erased_at = moment
+    db.session.execute(SellerMember.__table__.delete().where(
+        SellerMember.user_id == user.id, SellerMember.role != "owner"))
+    user.phone = None
+    user.full_name = None
+    user.erased_at = moment
+    revoke_all_sessions(user)
+    audit.record("account.erased", actor=user, subject=user)
+    db.session.commit()
+
+
+def _staff_user(phone):
+    user = db.session.scalars(select(User).where(User.phone == phone)).first()
+    if user is None:
+        user = User(phone=phone)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def create_staff_user(raw_phone, role, union_id=None, province_codes=(), national=False, actor=None):
+    """Create (or extend) a staff account with a scoped role; running it twice adds nothing."""
+    phone = normalize_mobile(raw_phone)
+    role = Role(role)
+    if role not in STAFF_ROLES:
+        raise InvalidInput(errors={"role": [_l("Unknown staff role.")]})
+    scopes = _scopes(role, union_id, province_codes, national)
+    user = _staff_user(phone)
+    existing = {(g.role, g.union_id, g.province_code) for g in user.grants}
+    for union, province in scopes:
+        if (role.value, union, province) not in existing:
+            user.grants.append(RoleGrant(role=role.value, union_id=union, province_code=province))
+    audit.record("account.role_granted", actor=actor, subject=user,
+                 details={"role": role.value, "scopes": [list(s) for s in scopes]})
+    db.session.commit()
+    return user
+
+
+def _scopes(role, union_id, province_codes, national):
+    """(union_id, province_code) pairs for the grant rows of a role."""
+    if role in (Role.TRAINER, Role.UNION_ADMIN):
+        if union_id is None or db.session.get(UnionBranch, union_id) is None:
+            raise InvalidInput(errors={"union": [_l("Trainers and union admins need a valid union branch id.")]})
+        return [(union_id, None)]
+    if role == Role.MANAGER:
+        if national:
+            return [(None, None)]
+        codes = [code.zfill(2) for code in province_codes]
+        if not codes or any(db.session.get(Province, code) is None for code in codes):
+            raise InvalidInput(errors={"province": [_l("Managers need valid province codes, or national scope.")]})
+        return [(None, code) for code in codes]
+    return [(None, None)]
