@@ -76,3 +76,15 @@ def test_unexpected_error_is_json_500_without_traceback(settings):
     assert "secret internals" not in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
     assert body["message"] == "Something went wrong on our side. Please try again later."
+
+
+def test_oversized_request_is_json_413(client):
+    response = client.post("/api/v1/auth/otp", data=b"x" * (17 * 1024 * 1024),
+                           content_type="application/json")
+    assert_error_shape(response, 413)
+
+
+def test_malformed_json_is_a_clear_error(client):
+    response = client.post("/api/v1/auth/otp", data=b"{not json", content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert set(response.get_json()) >= ERROR_KEYS

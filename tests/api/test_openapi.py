@@ -35,3 +35,28 @@ def test_docs_page_works_without_a_cdn(client):
     assert page.status_code == 200
     assert "/api/v1/docs/assets/swagger-ui-bundle.js" in page.get_data(as_text=True)
     assert client.get("/api/v1/docs/assets/swagger-ui-bundle.js").status_code == 200
+
+
+BODYLESS_WRITES = {("post", "/api/v1/auth/refresh"), ("post", "/api/v1/auth/logout")}
+
+
+def test_writes_document_their_request_and_reads_their_response(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            if method in ("post", "put", "patch") and (method, path) not in BODYLESS_WRITES:
+                assert "requestBody" in operation, f"{method} {path} documents no request body"
+            success = [code for code in operation["responses"] if code.startswith("2")]
+            assert success, f"{method} {path} documents no success response"
+            for code in success:
+                if code not in ("202", "204"):
+                    assert "content" in operation["responses"][code], f"{method} {path} {code}"
+
+
+def test_signed_in_routes_declare_bearer_auth(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert document["paths"]["/api/v1/me"]["get"]["security"] == [{"bearerAuth": []}]
+    assert "security" not in document["paths"]["/api/v1/provinces"]["get"]

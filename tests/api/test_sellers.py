@@ -161,3 +161,23 @@ def test_onboarding_follows_real_state(client, auth, clock):
     assert {k for k, s in by_key.items() if s["done"]} == {"phone_verified", "shop", "consent", "profile"}
     assert body["percent"] == 44
     assert by_key["consent"]["done_at"].startswith("2026-11-02T03:00:00")
+
+
+def test_an_invited_member_owns_the_account_at_first_sign_in(client, auth, settings):
+    import json
+    import re
+    from pathlib import Path
+
+    owner = auth.person()
+    coop = create(client, owner, kind="cooperative").get_json()
+    invited = client.post(f"/api/v1/sellers/{coop['id']}/members", headers=owner.headers,
+                          json={"phone": "0977 123 456"}).get_json()
+
+    client.post("/api/v1/auth/otp", json={"phone": "0977123456"})
+    line = Path(settings["SMS_OUTBOX_PATH"]).read_text(encoding="utf-8").splitlines()[-1]
+    code = re.search(r"\d{6}", json.loads(line)["body"]).group(0)
+    signed_in = client.post("/api/v1/auth/verify", json={"phone": "0977123456", "code": code}).get_json()
+
+    assert signed_in["is_new"] is True
+    assert signed_in["user"]["id"] == invited["user_id"]
+    assert [s["id"] for s in signed_in["user"]["sellers"]] == [coop["id"]]
