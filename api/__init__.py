@@ -1,8 +1,21 @@
 """The JSON API: one module per resource, each a flask-smorest Blueprint with its schemas."""
 
-from api import auth, health, me, places, sellers, unions
+from api import auth, catalog, channels, health, me, payouts, places, products, sales, sellers, unions
 
-BLUEPRINTS = (health.blp, places.blp, unions.blp, auth.blp, me.blp, sellers.blp)
+BLUEPRINTS = (
+    health.blp,
+    places.blp,
+    unions.blp,
+    auth.blp,
+    me.blp,
+    sellers.blp,
+    products.blp,
+    catalog.blp,
+    payouts.blp,
+    payouts.banks_blp,
+    channels.blp,
+    sales.blp,
+)
 
 
 def register_blueprints(api):

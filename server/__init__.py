@@ -55,9 +55,11 @@ def _api_settings():
 
 def register_extensions(app):
     from server import auth, clock, sms  # noqa: F401  (auth registers the token loaders)
+    from server.storage import storage_from_config
 
     clock.init_app(app)
     sms.init_app(app)
+    app.extensions["storage"] = storage_from_config(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     from server.i18n import select_locale
@@ -77,9 +79,11 @@ def register_extensions(app):
 def register_blueprints(app):
     from api import register_blueprints as register_api_blueprints
     from server.docs import blp as docs_assets
+    from server.pages import blp as pages
 
     register_api_blueprints(api)
     app.register_blueprint(docs_assets)
+    app.register_blueprint(pages)
 
 
 def register_errorhandlers(app):

@@ -1,12 +1,14 @@
 """The signed-in person: profile, consent, export of their data, erasure; staff accounts."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from server.clock import now
 from server.errors import InvalidInput
 from server.extensions import db
-from server.models import AuditEvent, Consent, Province, RoleGrant, Seller, SellerMember, UnionBranch, User
+from server.models import (
+    AuditEvent, Consent, Product, Province, RoleGrant, Seller, SellerMember, UnionBranch, User,
+)
 from server.permissions import STAFF_ROLES, Role
 from server.phones import normalize_mobile
 from server.services import audit
@@ -117,6 +119,11 @@ def erase(user):
         seller.address = None
         seller.description = None
         seller.erased_at = moment
+        # Take the shop's products off the catalog; feeds see them archived.
+        db.session.execute(
+            update(Product).where(Product.seller_id == seller.id, Product.status != "archived")
+            .values(status="archived", updated_at=moment)
+        )
     db.session.execute(SellerMember.__table__.delete().where(
         SellerMember.user_id == user.id, SellerMember.role != "owner"))
     user.phone = None

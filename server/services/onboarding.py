@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import Consent
+from server.models import Channel, Consent, PayoutAccount, Product, Sale
 
 
 @dataclass
@@ -38,6 +38,26 @@ def _shop(seller):
     return seller.created_at
 
 
+def _payout(seller):
+    return db.session.scalar(select(PayoutAccount.created_at).where(PayoutAccount.seller_id == seller.id))
+
+
+def _first_product(seller):
+    return db.session.scalar(select(func.min(Product.created_at)).where(Product.seller_id == seller.id))
+
+
+def _first_listing(seller):
+    return db.session.scalar(select(func.min(Product.published_at)).where(Product.seller_id == seller.id))
+
+
+def _first_sale_or_channel(seller):
+    moments = [
+        db.session.scalar(select(func.min(model.created_at)).where(model.seller_id == seller.id))
+        for model in (Sale, Channel)
+    ]
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
 def _not_yet(_seller):
     return None
 
@@ -59,11 +79,11 @@ STEP_RULES = {
     "consent": _consent,
     "profile": _profile,
     "shop": _shop,
-    "payout": _not_yet,
-    "first_product": _not_yet,
-    "first_listing": _not_yet,
+    "payout": _payout,
+    "first_product": _first_product,
+    "first_listing": _first_listing,
     "first_lesson": _not_yet,
-    "first_sale_or_channel": _not_yet,
+    "first_sale_or_channel": _first_sale_or_channel,
 }
 
 

@@ -1,0 +1,42 @@
+"""Pages served outside the JSON API: media files of local storage, shareable product pages."""
+
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask_babel import format_currency, get_locale
+
+from server.errors import NotFound
+from server.services import catalog
+from server.services.products import photo_urls
+from server.storage import LocalStorage
+
+blp = Blueprint("pages", __name__, template_folder="templates")
+
+
+@blp.app_context_processor
+def _language():
+    return {"get_locale": get_locale}
+
+
+@blp.route("/media/<path:key>")
+def media(key):
+    """Photos of the local storage backend; immutable, so phones may cache them for long."""
+    storage = current_app.extensions["storage"]
+    if not isinstance(storage, LocalStorage):
+        abort(404)
+    return send_from_directory(storage.root, key, max_age=31536000)
+
+
+@blp.route("/p/<product_id>")
+def product_page(product_id):
+    """A product page to share on Zalo or Facebook, with OpenGraph tags for the link preview."""
+    try:
+        product = catalog.catalog_product(product_id)
+    except NotFound:
+        return render_template("product_missing.html"), 404
+    cover = photo_urls(product.photos[0])["large"] if product.photos else None
+    return render_template(
+        "product_page.html",
+        product=product,
+        price=format_currency(product.price_vnd, "VND"),
+        cover=cover,
+        photos=[photo_urls(photo) for photo in product.photos],
+    )

@@ -1,0 +1,220 @@
+"""Products: drafts, publishing rules, editing by owner and cooperative members, photos."""
+
+import logging
+import uuid
+
+from flask import current_app, has_request_context, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from server.clock import now
+from server.errors import InvalidInput, NotFound
+from server.extensions import db
+from server.idempotency import check_replay, fingerprint
+from server.models import Product, ProductPhoto, Seller
+from server.permissions import Permission, check_seller
+from server.services import activation
+from server.services.photo_processing import process_photo
+from server.storage import save_all
+from server.text import fold
+
+log = logging.getLogger(__name__)
+
+MAX_PHOTOS = 9
+PRODUCT_FIELDS = ("title", "description", "category", "price_vnd", "unit", "stock", "sku", "weight_g",
+                  "length_cm", "width_cm", "height_cm", "ocop_stars")
+TITLE_LENGTH = (10, 120)
+
+
+def storage():
+    return current_app.extensions["storage"]
+
+
+def seller_for_products(user, seller_id, permission=Permission.PRODUCTS_EDIT):
+    return check_seller(user, db.session.get(Seller, seller_id), permission)
+
+
+def get_product(user, product_id, permission=Permission.PRODUCTS_EDIT):
+    """The product if `user` may act on its seller; 404 otherwise (403 for view-only members)."""
+    product = db.session.get(Product, product_id)
+    if product is None:
+        raise NotFound()
+    check_seller(user, product.seller, Permission.SELLERS_VIEW)
+    check_seller(user, product.seller, permission)
+    return product
+
+
+def list_products(user, seller_id, status=None):
+    seller = seller_for_products(user, seller_id, Permission.SELLERS_VIEW)
+    statement = select(Product).where(Product.seller_id == seller.id)
+    if status:
+        statement = statement.where(Product.status == status)
+    return statement.order_by(Product.updated_at.desc(), Product.id)
+
+
+def _apply(product, fields):
+    for field in PRODUCT_FIELDS:
+        if field in fields:
+            setattr(product, field, fields[field])
+    product.search_text = fold(f"{product.title or ''} {product.description or ''}")
+
+
+def create_product(user, seller_id, fields):
+    """A new draft (or published) product; the same client id and content returns the original."""
+    seller = seller_for_products(user, seller_id)
+    product_id = str(fields.get("id") or uuid.uuid4())
+    content = {key: value for key, value in fields.items() if key != "id"}
+    existing = db.session.get(Product, product_id)
+    if existing is not None:
+        if existing.seller_id != seller.id:
+            check_replay("", content)  # an id from elsewhere is always a conflict
+        check_replay(existing.create_fingerprint, content)
+        return existing, False
+    moment = now()
+    product = Product(id=product_id, seller_id=seller.id, status="draft", created_at=moment,
+                      updated_at=moment, create_fingerprint=fingerprint(content))
+    _apply(product, content)
+    db.session.add(product)
+    activation.record_activity(seller, "product")
+    if content.get("status") == "published":
+        _publish(product)
+    elif content.get("status") == "archived":
+        product.status = "archived"
+    db.session.commit()
+    return product, True
+
+
+def update_product(user, product_id, changes):
+    product = get_product(user, product_id)
+    _apply(product, changes)
+    product.updated_at = now()
+    status = changes.get("status")
+    if status == "published" and product.status != "published":
+        _publish(product)
+    elif status in ("draft", "archived"):
+        product.status = status
+    elif product.status == "published":
+        # A published product must keep meeting the publishing rules after an edit.
+        _check_publishable(product)
+    activation.record_activity(product.seller, "product")
+    db.session.commit()
+    return product
+
+
+def delete_product(user, product_id):
+    """Delete the product and its photo files."""
+    product = get_product(user, product_id)
+    keys = [key for photo in product.photos for key in photo.keys.values()]
+    db.session.delete(product)
+    db.session.commit()
+    _delete_files(keys)
+
+
+def missing_for_publishing(product):
+    """What stands between the product and the catalog: {field: [message]}."""
+    missing = {}
+    low, high = TITLE_LENGTH
+    if not product.title or not low <= len(product.title) <= high:
+        missing["title"] = [_l("Give the product a title of 10 to 120 characters.")]
+    if not product.price_vnd:
+        missing["price_vnd"] = [_l("Set a price.")]
+    if not product.photos:
+        missing["photos"] = [_l("Add at least one photo.")]
+    if not product.category:
+        missing["category"] = [_l("Choose a category.")]
+    return missing
+
+
+def _check_publishable(product):
+    missing = missing_for_publishing(product)
+    if missing:
+        raise InvalidInput(_l("This product is not ready to publish yet."), errors=missing)
+
+
+def _publish(product):
+    db.session.flush()
+    _check_publishable(product)
+    moment = now()
+    product.status = "published"
+    product.published_at = product.published_at or moment
+    product.updated_at = moment
+    activation.activate_if_due(product.seller)
+
+
+def publish(user, product_id):
+    product = get_product(user, product_id)
+    _publish(product)
+    activation.record_activity(product.seller, "product")
+    db.session.commit()
+    return product
+
+
+def add_photo(user, product_id, data):
+    """Process and store a photo; any failure leaves no row and no file behind."""
+    product = get_product(user, product_id)
+    if len(product.photos) >= MAX_PHOTOS:
+        raise InvalidInput(errors={"file": [_l("A product can have at most 9 photos.")]})
+    processed = process_photo(data)
+    photo_id = str(uuid.uuid4())
+    keys = {size: f"photos/{product.id}/{photo_id}/{size}.jpg" for size in processed.derivatives}
+    save_all(storage(), {keys[size]: content for size, content in processed.derivatives.items()})
+    try:
+        photo = ProductPhoto(id=photo_id, product_id=product.id, position=len(product.photos),
+                             width=processed.width, height=processed.height, keys=keys,
+                             hints=list(processed.hints), created_at=now())
+        product.photos.append(photo)
+        product.updated_at = now()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        _delete_files(keys.values())
+        raise
+    return photo
+
+
+def reorder_photos(user, product_id, photo_ids):
+    product = get_product(user, product_id)
+    current = {photo.id: photo for photo in product.photos}
+    if sorted(photo_ids) != sorted(current):
+        raise InvalidInput(errors={"photo_ids": [_l("List every photo of the product exactly once.")]})
+    for position, photo_id in enumerate(photo_ids):
+        current[photo_id].position = position
+    product.updated_at = now()
+    db.session.commit()
+    db.session.refresh(product)
+    return product
+
+
+def delete_photo(user, product_id, photo_id):
+    product = get_product(user, product_id)
+    photo = next((p for p in product.photos if p.id == photo_id), None)
+    if photo is None:
+        raise NotFound()
+    keys = list(photo.keys.values())
+    product.photos.remove(photo)
+    for position, remaining in enumerate(product.photos):
+        remaining.position = position
+    if product.status == "published" and not product.photos:
+        product.status = "draft"
+    product.updated_at = now()
+    db.session.commit()
+    _delete_files(keys)
+
+
+def _delete_files(keys):
+    for key in keys:
+        try:
+            storage().delete(key)
+        except Exception:  # noqa: BLE001 - a leftover file must not fail the request
+            log.warning("Could not delete stored file %s", key, exc_info=True)
+
+
+def photo_urls(photo):
+    """Absolute addresses of a photo's derivatives, so floors and link previews can fetch them."""
+    return {size: _absolute(storage().url(key)) for size, key in photo.keys.items()}
+
+
+def _absolute(url):
+    if url.startswith("/") and has_request_context():
+        return request.host_url.rstrip("/") + url
+    return url

@@ -1,0 +1,176 @@
+"""Public catalog, feeds for e-commerce floors, the shareable page, and the export sheet."""
+
+import csv
+import io
+import pytest
+from openpyxl import load_workbook
+
+from tests.api.helpers import listed_product, open_shop
+
+HOAN_KIEM = "00070"
+
+
+@pytest.fixture
+def market(client, auth):
+    """Two shops in two provinces with a few products."""
+    mai, lan = auth.person(), auth.person()
+    na_hang = open_shop(client, mai, "02221", name="Hộ bà Mai")
+    hanoi = open_shop(client, lan, HOAN_KIEM, name="Hộ chị Lan")
+    honey = listed_product(client, mai, na_hang, ocop_stars=4)
+    tea = listed_product(client, mai, na_hang, title="Chè Shan tuyết cổ thụ Hà Giang 200g",
+                         description="Chè búp khô", category="drinks")
+    draft = listed_product(client, lan, hanoi, publish=False, title="Bánh cốm Hàng Than hộp 10 chiếc")
+    silk = listed_product(client, lan, hanoi, title="Khăn lụa Vạn Phúc dệt tay", category="textiles",
+                          description="Lụa tơ tằm")
+    return {"mai": mai, "lan": lan, "honey": honey, "tea": tea, "draft": draft, "silk": silk,
+            "na_hang": na_hang, "hanoi": hanoi}
+
+
+def ids(response):
+    return {item["id"] for item in response.get_json()["items"]}
+
+
+def test_catalog_shows_published_products_only(client, market):
+    response = client.get("/api/v1/catalog")
+    assert response.status_code == 200
+    assert ids(response) == {market["honey"]["id"], market["tea"]["id"], market["silk"]["id"]}
+    item = next(i for i in response.get_json()["items"] if i["id"] == market["honey"]["id"])
+    assert item["seller"]["province_name"] == "Tuyên Quang"
+    assert item["photos"][0]["urls"]["thumb"].startswith("http")
+    assert "stock" not in item
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("province=08", {"honey", "tea"}),
+        ("province=1", {"silk"}),
+        (f"commune={HOAN_KIEM}", {"silk"}),
+        ("category=drinks", {"tea"}),
+        ("ocop=4", {"honey"}),
+        ("ocop=5", set()),
+        ("q=mat ong na hang", {"honey"}),
+        ("q=MẬT ONG", {"honey"}),
+        ("q=lua to tam", {"silk"}),
+        ("q=mat ong ha giang", set()),
+    ],
+)
+def test_catalog_filters(client, market, query, expected):
+    assert ids(client.get(f"/api/v1/catalog?{query}")) == {market[name]["id"] for name in expected}
+
+
+def test_catalog_paging(client, market):
+    first = client.get("/api/v1/catalog?page_size=2").get_json()
+    second = client.get("/api/v1/catalog?page_size=2&page=2").get_json()
+    assert first["total"] == 3 and len(first["items"]) == 2 and len(second["items"]) == 1
+
+
+def test_catalog_product_and_hidden_drafts(client, market):
+    assert client.get(f"/api/v1/catalog/{market['honey']['id']}").status_code == 200
+    assert client.get(f"/api/v1/catalog/{market['draft']['id']}").status_code == 404
+
+
+def test_categories_are_localized(client):
+    vi = {c["code"]: c["name"] for c in client.get("/api/v1/categories").get_json()}
+    en = {c["code"]: c["name"] for c in client.get("/api/v1/categories", headers={"Accept-Language": "en"}).get_json()}
+    assert len(vi) >= 9
+    assert en["handicrafts"] == "Handicrafts"
+    assert vi["handicrafts"] == "Thủ công mỹ nghệ"
+
+
+def test_feed_pages_with_a_cursor(client, market):
+    first = client.get("/api/v1/feeds/products?limit=2").get_json()
+    assert len(first["items"]) == 2 and first["next_cursor"]
+    rest = client.get(f"/api/v1/feeds/products?limit=2&cursor={first['next_cursor']}").get_json()
+    assert rest["next_cursor"] is None
+    seen = [i["id"] for i in first["items"] + rest["items"]]
+    assert sorted(seen) == sorted(market[n]["id"] for n in ("honey", "tea", "silk"))
+
+
+def test_feed_by_province_and_updated_since(client, market):
+    body = client.get("/api/v1/feeds/products?province=08").get_json()
+    assert {i["id"] for i in body["items"]} == {market["honey"]["id"], market["tea"]["id"]}
+    latest = max(i["updated_at"] for i in body["items"])
+    later = client.get("/api/v1/feeds/products", query_string={"updated_since": latest}).get_json()
+    assert market["honey"]["id"] not in {i["id"] for i in later["items"]}
+
+
+def test_feed_tells_floors_about_archived_products(client, market):
+    client.patch(f"/api/v1/products/{market['tea']['id']}", headers=market["mai"].headers,
+                 json={"status": "archived"})
+    items = client.get("/api/v1/feeds/products?province=08").get_json()["items"]
+    assert {i["id"]: i["status"] for i in items}[market["tea"]["id"]] == "archived"
+
+
+def test_feed_etag_and_304(client, market):
+    first = client.get("/api/v1/feeds/products")
+    etag = first.headers["ETag"]
+    again = client.get("/api/v1/feeds/products", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    client.patch(f"/api/v1/products/{market['honey']['id']}", headers=market["mai"].headers,
+                 json={"price_vnd": 170_000})
+    changed = client.get("/api/v1/feeds/products", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+@pytest.mark.parametrize("query", ["cursor=%%%", "updated_since=yesterday", "limit=501", "province=abc"])
+def test_bad_feed_parameters(client, query):
+    assert client.get(f"/api/v1/feeds/products?{query}").status_code == 422
+
+
+def test_share_page_has_opengraph_tags(client, market):
+    page = client.get(f"/p/{market['honey']['id']}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert '<meta property="og:title" content="Mật ong rừng Na Hang nguyên chất 500ml">' in html
+    assert 'property="og:image" content="http' in html
+    assert "180.000" in html
+
+
+def test_share_page_escapes_what_sellers_type(client, auth):
+    person = auth.person()
+    shop = open_shop(client, person)
+    product = listed_product(client, person, shop, title='Mật ong "><script>alert(1)</script>')
+    html = client.get(f"/p/{product['id']}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_share_page_of_a_draft_is_a_friendly_404(client, market):
+    page = client.get(f"/p/{market['draft']['id']}")
+    assert page.status_code == 404 and "không còn" in page.get_data(as_text=True)
+
+
+def test_export_csv_opens_with_vietnamese_intact(client, market):
+    response = client.get(f"/api/v1/sellers/{market['na_hang']}/products/export?format=csv",
+                          headers=market["mai"].headers)
+    assert response.status_code == 200
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:6] == ["Ngành hàng", "Tên sản phẩm", "Mô tả", "SKU", "Giá (đồng)", "Tồn kho"]
+    assert len(rows[0]) == 6 + 9 + 4
+    names = {row[1] for row in rows[1:]}
+    assert names == {"Mật ong rừng Na Hang nguyên chất 500ml", "Chè Shan tuyết cổ thụ Hà Giang 200g"}
+    assert all(row[6].startswith("http") for row in rows[1:])
+
+
+def test_export_xlsx_opens_in_openpyxl(client, market):
+    response = client.get(f"/api/v1/sellers/{market['na_hang']}/products/export?format=xlsx",
+                          headers={**market["mai"].headers, "Accept-Language": "en"})
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:6] == ["Category", "Product name", "Description", "SKU", "Price (VND)", "Stock"]
+    assert header[-4:] == ["Weight (g)", "Length (cm)", "Width (cm)", "Height (cm)"]
+    assert sheet.max_row == 3
+    prices = sorted(row[4] for row in sheet.iter_rows(min_row=2, values_only=True))
+    assert prices == [180_000, 180_000]
+
+
+def test_export_of_another_shop_is_404(client, market):
+    response = client.get(f"/api/v1/sellers/{market['na_hang']}/products/export", headers=market["lan"].headers)
+    assert response.status_code == 404
+
+
+def test_erased_seller_leaves_the_catalog(client, market):
+    client.delete("/api/v1/me", headers=market["lan"].headers)
+    assert ids(client.get("/api/v1/catalog")) == {market["honey"]["id"], market["tea"]["id"]}
+    assert client.get(f"/p/{market['silk']['id']}").status_code == 404
