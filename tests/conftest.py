@@ -6,10 +6,13 @@ after each test, so tests never see each other's rows.
 """
 
 import os
+import socket
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
+from moto.server import ThreadedMotoServer
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
@@ -151,3 +154,34 @@ class Auth:
 @pytest.fixture
 def auth(app):
     return Auth(app)
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_listening(port, seconds=10):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3-compatible HTTP server (moto's standalone server) on 127.0.0.1, for the session."""
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        _wait_until_listening(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()

@@ -1,12 +1,23 @@
 """Every route × every role × own/other's resource: nobody sees or changes what is not theirs."""
 
+import uuid
+
 import pytest
+
+from tests.images import phone_jpeg, upload
+
+VIEW = {"owner": 200, "member": 200, "admin": 200}
+EDIT = {"owner": 200, "member": 200, "admin": 403}
+CREATE = {"owner": 201, "member": 201, "admin": 403}
+OWNER_ONLY = {"owner": 200, "member": 403, "admin": 403}
+PAYOUT = {"bank_bin": "970405", "account_number": "3100205123456", "account_name": "Lo Thi Mai"}
 
 # Roles of the matrix. "owner" and "member" relate to the cooperative under test; every other
 # role is a stranger to it.
 ROLES = ("anonymous", "owner", "member", "other_seller", "trainer", "union_admin", "manager", "admin")
 
-# (method, path, body, {role: expected status}); "{seller}" is the cooperative under test.
+# (method, path, body, {role: expected status}); "{seller}" is the cooperative under test,
+# "{product}", "{photo}" and "{channel}" are its product, photo and channel link.
 SELLER_ROUTES = [
     ("GET", "/api/v1/sellers/{seller}", None,
      {"owner": 200, "member": 200, "admin": 200}),
@@ -16,6 +27,24 @@ SELLER_ROUTES = [
      {"owner": 201, "member": 403, "admin": 403}),
     ("GET", "/api/v1/sellers/{seller}/onboarding", None,
      {"owner": 200, "member": 200, "admin": 200}),
+    ("GET", "/api/v1/sellers/{seller}/products", None, VIEW),
+    ("POST", "/api/v1/sellers/{seller}/products", {"title": "Miến dong Bình Liêu 500g"}, CREATE),
+    ("GET", "/api/v1/sellers/{seller}/products/export?format=xlsx", None, VIEW),
+    ("GET", "/api/v1/products/{product}", None, VIEW),
+    ("PATCH", "/api/v1/products/{product}", {"price_vnd": 150_000}, EDIT),
+    ("DELETE", "/api/v1/products/{product}", None, {"owner": 204, "member": 204, "admin": 403}),
+    ("POST", "/api/v1/products/{product}/publish", None, EDIT),
+    ("POST", "/api/v1/products/{product}/photos", "photo", CREATE),
+    ("PUT", "/api/v1/products/{product}/photos/order", {"photo_ids": ["{photo}"]}, EDIT),
+    ("DELETE", "/api/v1/products/{product}/photos/{photo}", None, {"owner": 204, "member": 204, "admin": 403}),
+    ("GET", "/api/v1/sellers/{seller}/payout", None, VIEW),
+    ("PUT", "/api/v1/sellers/{seller}/payout", PAYOUT, OWNER_ONLY),
+    ("GET", "/api/v1/sellers/{seller}/vietqr?amount=50000", None, VIEW),
+    ("GET", "/api/v1/sellers/{seller}/channels", None, VIEW),
+    ("POST", "/api/v1/sellers/{seller}/channels", {"channel": "zalo", "url": "https://zalo.me/0977000111"}, CREATE),
+    ("DELETE", "/api/v1/sellers/{seller}/channels/{channel}", None, {"owner": 204, "member": 204, "admin": 403}),
+    ("GET", "/api/v1/sellers/{seller}/sales", None, VIEW),
+    ("POST", "/api/v1/sellers/{seller}/sales", "sale", CREATE),
 ]
 
 # Routes about the caller only: anyone signed in gets their own, anonymous gets 401.
@@ -30,7 +59,8 @@ OWN_ROUTES = [
 ]
 
 PUBLIC_ROUTES = ["/healthz", "/api/v1/provinces", "/api/v1/provinces/01/communes",
-                 "/api/v1/communes?q=xuan", "/api/v1/unions"]
+                 "/api/v1/communes?q=xuan", "/api/v1/unions", "/api/v1/categories", "/api/v1/catalog",
+                 "/api/v1/feeds/products", "/api/v1/banks"]
 
 
 @pytest.fixture
@@ -50,7 +80,17 @@ def world(client, auth):
                 json={"phone": people["member"].phone, "role": "member"})
     client.post("/api/v1/sellers", headers=people["other_seller"].headers,
                 json={"kind": "household", "name": "Hộ khác", "commune_code": "02221"})
-    return people, coop["id"]
+    owner = people["owner"].headers
+    product = client.post(f"/api/v1/sellers/{coop['id']}/products", headers=owner,
+                          json={"title": "Chè Shan tuyết cổ thụ 200g", "price_vnd": 120_000,
+                                "category": "drinks"}).get_json()
+    photo = client.post(f"/api/v1/products/{product['id']}/photos", headers=owner,
+                        data=upload(phone_jpeg(320, 240)), content_type="multipart/form-data").get_json()
+    client.put(f"/api/v1/sellers/{coop['id']}/payout", headers=owner, json=PAYOUT)
+    channel = client.post(f"/api/v1/sellers/{coop['id']}/channels", headers=owner,
+                          json={"channel": "shopee", "url": "https://shopee.vn/che"}).get_json()
+    ids = {"seller": coop["id"], "product": product["id"], "photo": photo["id"], "channel": channel["id"]}
+    return people, ids
 
 
 def _headers(people, role):
@@ -61,17 +101,33 @@ def _headers(people, role):
 @pytest.mark.parametrize("method, path, body, allowed", SELLER_ROUTES,
                          ids=[f"{m} {p}" for m, p, _, _ in SELLER_ROUTES])
 def test_seller_routes(client, world, role, method, path, body, allowed):
-    people, seller_id = world
+    people, ids = world
     expected = 401 if role == "anonymous" else allowed.get(role, 404)
-    response = client.open(path.format(seller=seller_id), method=method, json=body,
-                           headers=_headers(people, role))
+    request = {"headers": _headers(people, role)}
+    if body == "photo":
+        request.update(data=upload(phone_jpeg(320, 240)), content_type="multipart/form-data")
+    elif body == "sale":
+        request["json"] = {"id": str(uuid.uuid4()), "occurred_on": "2026-11-01", "channel": "zalo",
+                           "amount_vnd": 120_000}
+    elif body is not None:
+        request["json"] = _fill(body, ids)
+    response = client.open(path.format(**ids), method=method, **request)
     assert response.status_code == expected, response.get_json()
+
+
+def _fill(body, ids):
+    """Put the world's ids into a request body template."""
+    if isinstance(body, dict):
+        return {key: _fill(value, ids) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_fill(value, ids) for value in body]
+    return body.format(**ids) if isinstance(body, str) else body
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("method, path, body, status", OWN_ROUTES, ids=[f"{m} {p}" for m, p, _, _ in OWN_ROUTES])
 def test_own_routes(client, world, role, method, path, body, status):
-    people, _ = world
+    people, _ids = world
     response = client.open(path, method=method, json=body, headers=_headers(people, role))
     assert response.status_code == (401 if role == "anonymous" else status)
 
@@ -82,7 +138,8 @@ def test_public_routes_need_no_sign_in(client, path):
 
 
 def test_unknown_seller_and_hidden_seller_look_the_same(client, world):
-    people, seller_id = world
+    people, ids = world
+    seller_id = ids["seller"]
     hidden = client.get(f"/api/v1/sellers/{seller_id}", headers=people["other_seller"].headers)
     missing = client.get("/api/v1/sellers/99999999", headers=people["other_seller"].headers)
     assert hidden.status_code == missing.status_code == 404

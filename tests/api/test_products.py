@@ -226,3 +226,36 @@ def test_delete_product_removes_its_files(client, shop, settings):
     assert client.delete(f"/api/v1/products/{product['id']}", headers=owner.headers).status_code == 204
     assert files(settings) == []
     assert client.get(f"/api/v1/products/{product['id']}", headers=owner.headers).status_code == 404
+
+
+def test_photos_go_to_s3_compatible_storage(settings, s3_endpoint, monkeypatch):
+    """The same upload, with STORAGE_BACKEND=s3 against a real S3-compatible HTTP server."""
+    import urllib.request
+
+    from server import create_app
+    from tests.conftest import Auth
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    bucket = f"cho-que-{uuid.uuid4().hex[:10]}"
+    settings.update(STORAGE_BACKEND="s3", S3_BUCKET=bucket, S3_ENDPOINT_URL=s3_endpoint)
+    app = create_app(settings)
+    app.extensions["storage"].ensure_bucket()
+    client = app.test_client()
+    owner = Auth(app).person()
+    seller = client.post("/api/v1/sellers", headers=owner.headers,
+                         json={"kind": "household", "name": "Hộ bà Mai", "commune_code": "02221"}).get_json()
+    product = new_product(client, owner, seller["id"]).get_json()
+
+    photo = add_photo(client, owner, product["id"], phone_jpeg(1200, 900, orientation=6)).get_json()
+
+    large = photo["urls"]["large"]
+    assert large.startswith(f"{s3_endpoint}/{bucket}/photos/")
+    with urllib.request.urlopen(large, timeout=10) as response:
+        image = Image.open(io.BytesIO(response.read()))
+    assert image.size == (900, 1200) and not image.getexif()
+    listed = app.extensions["storage"].client.list_objects_v2(Bucket=bucket)
+    assert len(listed["Contents"]) == 3
+
+    assert client.delete(f"/api/v1/products/{product['id']}", headers=owner.headers).status_code == 204
+    assert app.extensions["storage"].client.list_objects_v2(Bucket=bucket).get("KeyCount") == 0

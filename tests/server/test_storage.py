@@ -1,15 +1,12 @@
 """Storage backends: the local folder, and S3 through a real S3-compatible HTTP server (moto's)."""
 
 import os
-import socket
-import time
 import urllib.error
 import urllib.request
 import uuid
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from server.storage import (
     InvalidKey,
@@ -232,37 +229,6 @@ def test_s3_urls_with_a_public_address():
 
 
 # --- S3 against moto's standalone server ------------------------------------------------------
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_listening(port, seconds=10):
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    """A real S3-compatible HTTP server on 127.0.0.1, for the whole session."""
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        _wait_until_listening(port)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
 
 
 @pytest.fixture
