@@ -8,9 +8,12 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
 from server import i18n
+from server.content import ContentError
+from server.content_cli import content
 from server.errors import InvalidInput
 from server.permissions import STAFF_ROLES
 from server.services.accounts import create_staff_user
+from server.services.lessons import load_index
 from server.services.reference_data import load_reference_data
 
 translate = AppGroup("translate", help="Extract, update and compile the vi/en catalogs.")
@@ -19,7 +22,7 @@ translate = AppGroup("translate", help="Extract, update and compile the vi/en ca
 @click.command("setup")
 @with_appcontext
 def setup_command():
-    """Apply migrations, compile translations and load reference data (safe to repeat)."""
+    """Apply migrations, compile translations, load reference data, check the lessons (safe to repeat)."""
     # The embedded defaults keep the database, media and SMS outbox in instance/.
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
     click.echo("Applying database migrations…")
@@ -32,6 +35,14 @@ def setup_command():
         f"Reference data: {summary.provinces} provinces, {summary.communes} communes, "
         f"{summary.unions} union branches ({summary.changed} rows written)."
     )
+    click.echo("Checking and loading the training content…")
+    try:
+        lessons = load_index(current_app.config["TRAINING_CONTENT_DIR"], reload=True)
+    except ContentError as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    current_app.extensions["content"] = lessons
+    click.echo(f"Training content: {len(lessons.tracks)} tracks, {len(lessons.lessons)} lessons.")
     click.echo("Setup complete.")
 
 
@@ -76,3 +87,4 @@ def register_commands(app):
     app.cli.add_command(setup_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(translate)
+    app.cli.add_command(content)

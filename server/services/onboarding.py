@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import Channel, Consent, PayoutAccount, Product, Sale
+from server.models import Channel, Consent, LessonProgress, PayoutAccount, Product, Sale
 
 
 @dataclass
@@ -50,16 +50,19 @@ def _first_listing(seller):
     return db.session.scalar(select(func.min(Product.published_at)).where(Product.seller_id == seller.id))
 
 
+def _first_lesson(seller):
+    # Completion (all cards viewed and the quiz passed) is decided by server.services.learning.
+    return db.session.scalar(
+        select(func.min(LessonProgress.completed_at)).where(LessonProgress.user_id == seller.owner_id)
+    )
+
+
 def _first_sale_or_channel(seller):
     moments = [
         db.session.scalar(select(func.min(model.created_at)).where(model.seller_id == seller.id))
         for model in (Sale, Channel)
     ]
     return min((moment for moment in moments if moment is not None), default=None)
-
-
-def _not_yet(_seller):
-    return None
 
 
 STEP_KEYS = (
@@ -82,7 +85,7 @@ STEP_RULES = {
     "payout": _payout,
     "first_product": _first_product,
     "first_listing": _first_listing,
-    "first_lesson": _not_yet,
+    "first_lesson": _first_lesson,
     "first_sale_or_channel": _first_sale_or_channel,
 }
 
