@@ -2,7 +2,6 @@
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_babel import get_locale
 from flask_smorest import Blueprint
 
 from server.services import places
@@ -11,14 +10,10 @@ from server.services.reference_data import UNION_KINDS
 blp = Blueprint("unions", __name__, url_prefix="/api/v1", description="Union branches")
 
 
-def _localized_name(branch):
-    return branch.name_en if str(get_locale()) == "en" else branch.name_vi
-
-
 class UnionSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     kind = ma.fields.String(required=True, metadata={"enum": list(UNION_KINDS)})
-    name = ma.fields.Function(_localized_name, dump_only=True, metadata={"type": "string"})
+    name = ma.fields.Function(places.union_display_name, dump_only=True, metadata={"type": "string"})
     province_code = ma.fields.String(
         allow_none=True, metadata={"description": "Null for the national branch."}
     )

@@ -6,7 +6,10 @@ what they may see.
 
 from enum import StrEnum
 
+from sqlalchemy import exists, or_, select
+
 from server.errors import Forbidden, NotFound
+from server.extensions import db
 
 
 class Role(StrEnum):
@@ -82,8 +85,28 @@ def _admin_views_sellers(user, seller):
     return {Permission.SELLERS_VIEW} if Role.ADMIN in roles_of(user) else set()
 
 
-# Later features (cohort trainers) add rules here: (user, seller) -> permissions.
-SELLER_SUPPORT_RULES = [_admin_views_sellers]
+def _cohort_staff_assist_sellers(user, seller):
+    """Trainers and union admins of a household's cohort see its shop and help with its products.
+
+    Money stays with the household: payout and shop details remain the owner's alone.
+    """
+    if not union_ids(user):
+        return set()
+    from server.models import Cohort, CohortMember, CohortTrainer
+
+    trained = select(CohortTrainer.cohort_id).where(CohortTrainer.user_id == user.id)
+    administered = select(Cohort.id).where(Cohort.union_id.in_(union_ids(user, Role.UNION_ADMIN)))
+    supported = db.session.scalar(
+        select(exists().where(
+            CohortMember.user_id == seller.owner_id,
+            or_(CohortMember.cohort_id.in_(trained), CohortMember.cohort_id.in_(administered)),
+        ))
+    )
+    return {Permission.SELLERS_VIEW, Permission.PRODUCTS_EDIT} if supported else set()
+
+
+# Rules giving staff access to sellers they support: (user, seller) -> permissions.
+SELLER_SUPPORT_RULES = [_admin_views_sellers, _cohort_staff_assist_sellers]
 
 
 def check_seller(user, seller, permission):

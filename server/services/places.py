@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from server.errors import InvalidInput, NotFound
@@ -64,3 +65,8 @@ def list_unions(province_code=None, kind=None):
         UnionBranch.province_code.is_not(None), UnionBranch.province_code, UnionBranch.kind
     )
     return db.session.scalars(statement).all()
+
+
+def union_display_name(branch):
+    """The branch's name in the caller's language."""
+    return branch.name_en if str(get_locale()) == "en" else branch.name_vi

@@ -26,8 +26,15 @@ def get_seller(user, seller_id, permission=Permission.SELLERS_VIEW):
     return check_seller(user, db.session.get(Seller, seller_id), permission)
 
 
-def create_seller(owner, kind, name, commune_code, address=None, description=None, actor=None):
-    """A new shop owned by `owner`; `actor` is a trainer when set up on the owner's behalf."""
+def create_seller(owner, kind, name, commune_code, address=None, description=None):
+    """A new shop owned by the caller."""
+    seller = add_seller(owner, kind, name, commune_code, address, description)
+    db.session.commit()
+    return seller
+
+
+def add_seller(owner, kind, name, commune_code, address=None, description=None, actor=None):
+    """Add a shop owned by `owner` to the transaction; `actor` is a trainer acting on their behalf."""
     _check_commune(commune_code)
     moment = now()
     seller = Seller(kind=kind, name=name, commune_code=commune_code, address=address,
@@ -38,7 +45,6 @@ def create_seller(owner, kind, name, commune_code, address=None, description=Non
     db.session.flush()
     audit.record("seller.created", actor=actor or owner, subject=owner,
                  details={"seller_id": seller.id, "kind": kind})
-    db.session.commit()
     return seller
 
 

@@ -1,0 +1,228 @@
+"""Cohorts of union trainers: members, assisted enrolment, progress, attendance, export."""
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_jwt_extended import current_user
+from flask_smorest import Blueprint
+
+from api.access import Trimmed, login_required
+from api.me import ConsentRequestSchema
+from server.services import cohort_progress, cohorts, places
+from server.services.sellers import SELLER_KINDS
+from server.spreadsheets import FILE_RESPONSE, FORMATS, download
+
+blp = Blueprint("cohorts", __name__, url_prefix="/api/v1", description="Training cohorts")
+
+
+class TrainerSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True)
+    full_name = ma.fields.String(attribute="user.full_name", allow_none=True)
+    phone = ma.fields.String(attribute="user.phone", allow_none=True)
+
+
+class CohortMemberSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True)
+    full_name = ma.fields.String(attribute="user.full_name", allow_none=True)
+    phone = ma.fields.String(attribute="user.phone", allow_none=True)
+    seller_id = ma.fields.Integer(allow_none=True)
+    enrolled_at = ma.fields.DateTime()
+    enrolled_by_id = ma.fields.Integer()
+
+
+class CohortSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    union_id = ma.fields.Integer(required=True)
+    union_name = ma.fields.Function(lambda c: places.union_display_name(c.union), metadata={"type": "string"})
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(allow_none=True)
+    commune_codes = ma.fields.Function(lambda c: [x.commune_code for x in c.communes],
+                                       metadata={"type": "array", "items": {"type": "string"}})
+    track_slugs = ma.fields.Function(lambda c: [x.track_slug for x in c.tracks],
+                                     metadata={"type": "array", "items": {"type": "string"}})
+    trainers = ma.fields.List(ma.fields.Nested(TrainerSchema))
+    member_count = ma.fields.Function(lambda c: len(c.members), metadata={"type": "integer"})
+
+
+class CohortDetailSchema(CohortSchema):
+    members = ma.fields.List(ma.fields.Nested(CohortMemberSchema), required=True)
+
+
+class CohortCreateSchema(ma.Schema):
+    name = Trimmed(required=True, validate=ma.validate.Length(min=2, max=120))
+    union_id = ma.fields.Integer(required=True)
+    commune_codes = ma.fields.List(ma.fields.String(validate=ma.validate.Regexp(r"^\d{5}$")),
+                                   required=True, validate=ma.validate.Length(min=1, max=50))
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(allow_none=True)
+    track_slugs = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=80)),
+                                 load_default=list, validate=ma.validate.Length(max=20))
+
+
+class TrainersSchema(ma.Schema):
+    trainer_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=ma.validate.Length(min=1, max=20))
+
+
+class EnrolSchema(ma.Schema):
+    phone = Trimmed(required=True, validate=ma.validate.Length(min=1, max=25))
+    full_name = Trimmed(required=True, validate=ma.validate.Length(min=1, max=100))
+    seller_kind = ma.fields.String(load_default="household", validate=ma.validate.OneOf(SELLER_KINDS))
+    commune_code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d{5}$"))
+    consent = ma.fields.Nested(ConsentRequestSchema, required=True,
+                               metadata={"description": "The household's consent, recorded on its behalf."})
+
+
+class ProgressItemSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True)
+    full_name = ma.fields.String(allow_none=True)
+    seller_id = ma.fields.Integer(allow_none=True)
+    onboarding_percent = ma.fields.Integer(required=True)
+    lessons_completed = ma.fields.Integer(required=True)
+    last_active = ma.fields.DateTime(allow_none=True)
+    activated_at = ma.fields.DateTime(allow_none=True)
+    needs_help = ma.fields.Boolean(required=True)
+    needs_help_reason = ma.fields.String(allow_none=True)
+    needs_help_code = ma.fields.String(allow_none=True, metadata={"enum": ["failed_quiz", "inactive"]})
+
+
+class ProgressSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ProgressItemSchema), required=True)
+
+
+class SessionSchema(ma.Schema):
+    id = ma.fields.String(required=True)
+    held_on = ma.fields.Date(required=True)
+    topic = ma.fields.String(required=True)
+    lesson_slugs = ma.fields.List(ma.fields.String(), required=True)
+    attendee_ids = ma.fields.Function(lambda s: [a.user_id for a in s.attendees],
+                                      metadata={"type": "array", "items": {"type": "integer"}})
+    created_at = ma.fields.DateTime()
+
+
+class SessionCreateSchema(ma.Schema):
+    id = ma.fields.UUID(required=True, metadata={"description": "Client-generated; retries never duplicate."})
+    held_on = ma.fields.Date(required=True)
+    topic = Trimmed(required=True, validate=ma.validate.Length(min=2, max=200))
+    lesson_slugs = ma.fields.List(ma.fields.String(), load_default=list, validate=ma.validate.Length(max=30))
+    attendee_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=ma.validate.Length(max=500))
+
+
+class ExportArgs(ma.Schema):
+    format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(FORMATS))
+
+
+@blp.route("/cohorts")
+class Cohorts(MethodView):
+    @login_required
+    @blp.response(200, CohortSchema(many=True))
+    def get(self):
+        """My cohorts: those I train, or all of my branch as union admin."""
+        return cohorts.list_cohorts(current_user)
+
+    @login_required
+    @blp.arguments(CohortCreateSchema)
+    @blp.response(201, CohortDetailSchema)
+    def post(self, body):
+        """Create a cohort of my union branch (trainer, union admin)."""
+        return cohorts.create_cohort(current_user, **body)
+
+
+@blp.route("/cohorts/<int:cohort_id>")
+class CohortDetail(MethodView):
+    @login_required
+    @blp.response(200, CohortDetailSchema)
+    def get(self, cohort_id):
+        """A cohort with its members."""
+        return cohorts.get_cohort(current_user, cohort_id)
+
+
+@blp.route("/cohorts/<int:cohort_id>/trainers")
+class CohortTrainers(MethodView):
+    @login_required
+    @blp.arguments(TrainersSchema)
+    @blp.response(200, CohortDetailSchema)
+    def put(self, body, cohort_id):
+        """Choose the trainers who run the cohort (union admin)."""
+        return cohorts.set_trainers(current_user, cohort_id, body["trainer_ids"])
+
+
+@blp.route("/cohorts/<int:cohort_id>/members")
+class CohortMembers(MethodView):
+    @login_required
+    @blp.arguments(EnrolSchema)
+    @blp.response(201, CohortMemberSchema)
+    @blp.alt_response(200, schema=CohortMemberSchema, description="Already enrolled: nothing new was created.")
+    def post(self, body, cohort_id):
+        """Enrol a household by phone on its behalf, with its consent; an invitation SMS goes out."""
+        member, created = cohorts.enrol(current_user, cohort_id, body["phone"], body["full_name"],
+                                        body["seller_kind"], body["commune_code"], body["consent"])
+        return member, 201 if created else 200
+
+
+@blp.route("/cohorts/<int:cohort_id>/members/<int:user_id>")
+class CohortMember(MethodView):
+    @login_required
+    @blp.response(204)
+    def delete(self, cohort_id, user_id):
+        """Take a household out of the cohort (its account and shop stay)."""
+        cohorts.remove_member(current_user, cohort_id, user_id)
+        return ""
+
+
+@blp.route("/cohorts/<int:cohort_id>/progress")
+class CohortProgress(MethodView):
+    @login_required
+    @blp.response(200, ProgressSchema)
+    def get(self, cohort_id):
+        """Each member's onboarding, lessons, last activity and who needs a visit."""
+        return {"items": cohort_progress.progress(current_user, cohort_id)}
+
+
+@blp.route("/cohorts/<int:cohort_id>/sessions")
+class CohortSessions(MethodView):
+    @login_required
+    @blp.response(200, SessionSchema(many=True))
+    def get(self, cohort_id):
+        """In-person sessions of the cohort, newest first."""
+        return cohorts.list_sessions(current_user, cohort_id)
+
+    @login_required
+    @blp.arguments(SessionCreateSchema)
+    @blp.response(201, SessionSchema)
+    @blp.alt_response(200, schema=SessionSchema, description="Already recorded: the first result again.")
+    @blp.alt_response(409, description="This id was used for a different session.")
+    def post(self, body, cohort_id):
+        """Record an in-person session and who attended."""
+        session, created = cohorts.record_session(current_user, cohort_id, body)
+        return session, 201 if created else 200
+
+
+@blp.route("/cohorts/<int:cohort_id>/export")
+class CohortExport(MethodView):
+    @login_required
+    @blp.arguments(ExportArgs, location="query")
+    @blp.doc(responses=FILE_RESPONSE)
+    def get(self, args, cohort_id):
+        """The cohort's members and progress as a sheet for paper reports."""
+        cohort, header, rows = cohort_progress.export_rows(current_user, cohort_id)
+        return download(args["format"], f"lop-{cohort.id}", header, rows, "Cohort")
+
+
+class MyCohortSchema(ma.Schema):
+    """What a household sees of its cohort: the class and its trainers, not the other members."""
+
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    union_name = CohortSchema._declared_fields["union_name"]
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date(allow_none=True)
+    trainers = ma.fields.List(ma.fields.Nested(TrainerSchema))
+
+
+@blp.route("/me/cohorts")
+class MyCohorts(MethodView):
+    @login_required
+    @blp.response(200, MyCohortSchema(many=True))
+    def get(self):
+        """The cohorts I am in, and who my trainers are."""
+        return cohorts.cohorts_of_member(current_user)
