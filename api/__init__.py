@@ -1,6 +1,9 @@
 """The JSON API: one module per resource, each a flask-smorest Blueprint with its schemas."""
 
-from api import auth, catalog, channels, health, me, payouts, places, products, sales, sellers, unions
+from api import (
+    auth, catalog, channels, cohorts, health, learning, me, payouts, places, products, reports, sales, sellers,
+    union_staff, unions,
+)
 
 BLUEPRINTS = (
     health.blp,
@@ -15,6 +18,10 @@ BLUEPRINTS = (
     payouts.banks_blp,
     channels.blp,
     sales.blp,
+    learning.blp,
+    cohorts.blp,
+    union_staff.blp,
+    reports.blp,
 )
 
 

@@ -1,11 +1,16 @@
 """factory_boy factories for the models, saved through the app's session."""
 
+import uuid
+from datetime import date
+
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from server.clock import now
 from server.extensions import db
-from server.models import RoleGrant, Seller, SellerMember, User
+from server.models import (
+    Cohort, CohortMember, LessonProgress, Product, RoleGrant, Seller, SellerActivity, SellerMember, User,
+)
 
 NA_HANG = "02221"  # Xã Nà Hang, Tuyên Quang
 HOAN_KIEM = "00070"  # Phường Hoàn Kiếm, Hà Nội
@@ -49,3 +54,41 @@ class SellerFactory(BaseFactory):
         seller.members.append(SellerMember(user_id=seller.owner.id, role="owner"))
         if create:
             db.session.commit()
+
+
+class SellerActivityFactory(BaseFactory):
+    class Meta:
+        model = SellerActivity
+
+    kind = "sale"
+
+
+class CohortFactory(BaseFactory):
+    class Meta:
+        model = Cohort
+
+    name = factory.Sequence(lambda n: f"Lớp {n}")
+    starts_on = date(2026, 1, 1)
+    created_by_id = factory.LazyAttribute(lambda cohort: UserFactory().id)
+
+
+class CohortMemberFactory(BaseFactory):
+    class Meta:
+        model = CohortMember
+
+
+class LessonProgressFactory(BaseFactory):
+    class Meta:
+        model = LessonProgress
+
+    status = "in_progress"
+
+
+class ProductFactory(BaseFactory):
+    class Meta:
+        model = Product
+
+    id = factory.LazyFunction(lambda: str(uuid.uuid4()))
+    title = "Mật ong rừng Na Hang 500ml"
+    status = "draft"
+    create_fingerprint = "test"

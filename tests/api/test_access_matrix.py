@@ -54,6 +54,10 @@ OWN_ROUTES = [
     ("POST", "/api/v1/me/consent", {"version": "1", "purposes": ["account"]}, 201),
     ("GET", "/api/v1/me/export", None, 200),
     ("POST", "/api/v1/sellers", {"kind": "household", "name": "Hộ A", "commune_code": "02221"}, 201),
+    ("GET", "/api/v1/me/progress", None, 200),
+    ("POST", "/api/v1/progress/events", {"events": []}, 200),
+    ("POST", "/api/v1/lessons/never-share-otp/attempts",
+     {"id": "0b7c3f8e-5d1a-4c2e-9f3b-6a1d2e4c8b70", "answers": {"q1": ["c"]}}, 201),
     ("POST", "/api/v1/auth/logout", None, 204),
     ("DELETE", "/api/v1/me", None, 204),
 ]

@@ -1,0 +1,79 @@
+"""Who sees which part of the country in reports, and the Vietnam calendar days reports speak in."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from server.errors import Forbidden, InvalidInput
+from server.extensions import db
+from server.models import Cohort, CohortMember, Province, UnionBranch
+from server.permissions import Permission, Role, manager_provinces, require, roles_of, union_ids
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+ACTIVE_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Provinces a report may count in (None: the whole country), and for union admins the
+    union branches whose cohorts' sellers are the only ones counted."""
+
+    province_codes: frozenset | None
+    union_ids: frozenset | None = None
+
+    def provinces(self):
+        """Province codes in scope, in official order."""
+        statement = select(Province.code).order_by(Province.code)
+        if self.province_codes is not None:
+            statement = statement.where(Province.code.in_(self.province_codes))
+        return db.session.scalars(statement).all()
+
+    def seller_filter(self, seller_id_column):
+        """Conditions limiting sellers to union admins' cohorts; none for managers."""
+        if self.union_ids is None:
+            return []
+        in_cohorts = (
+            select(CohortMember.seller_id)
+            .join(Cohort, Cohort.id == CohortMember.cohort_id)
+            .where(Cohort.union_id.in_(self.union_ids))
+        )
+        return [seller_id_column.in_(in_cohorts)]
+
+
+def resolve(user, province=None):
+    """The caller's scope, narrowed to `province` when asked; 403 outside it."""
+    require(user, Permission.REPORTS_VIEW)
+    roles = roles_of(user)
+    if Role.ADMIN in roles or Role.MANAGER in roles:
+        allowed, unions = manager_provinces(user), None
+    else:
+        unions = frozenset(union_ids(user, Role.UNION_ADMIN))
+        branches = db.session.scalars(select(UnionBranch).where(UnionBranch.id.in_(unions))).all()
+        national = any(branch.province_code is None for branch in branches)
+        allowed = None if national else {branch.province_code for branch in branches}
+    if province:
+        code = province.zfill(2)
+        if db.session.get(Province, code) is None:
+            raise InvalidInput(errors={"province": [_l("Unknown province code.")]})
+        if allowed is not None and code not in allowed:
+            raise Forbidden(_l("This province is outside the area you report on."))
+        allowed = {code}
+    return Scope(None if allowed is None else frozenset(allowed), unions)
+
+
+def day_start(day):
+    """The UTC moment a Vietnam calendar day begins."""
+    return datetime.combine(day, time.min, tzinfo=VIETNAM)
+
+
+def day_end(day):
+    """The UTC moment after a Vietnam calendar day ends (exclusive bound)."""
+    return day_start(day + timedelta(days=1))
+
+
+def active_window(day):
+    """First and last day of the 90 days ending on `day`."""
+    return day - timedelta(days=ACTIVE_WINDOW_DAYS - 1), day
