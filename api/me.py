@@ -58,6 +58,8 @@ class ExportSchema(ma.Schema):
     user = ma.fields.Dict(required=True)
     consents = ma.fields.List(ma.fields.Dict(), required=True)
     sellers = ma.fields.List(ma.fields.Dict(), required=True)
+    learning = ma.fields.List(ma.fields.Dict(), required=True)
+    quiz_attempts = ma.fields.List(ma.fields.Dict(), required=True)
     activity = ma.fields.List(ma.fields.Dict(), required=True)
 
 

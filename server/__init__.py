@@ -24,6 +24,7 @@ def create_app(settings=None):
 
     register_extensions(app)
     register_blueprints(app)
+    register_response_headers(app)
     register_errorhandlers(app)
     register_commands(app)
     configure_logging(app)
@@ -84,6 +85,15 @@ def register_blueprints(app):
     register_api_blueprints(api)
     app.register_blueprint(docs_assets)
     app.register_blueprint(pages)
+
+
+def register_response_headers(app):
+    @app.after_request
+    def vary_by_language_and_user(response):
+        """API answers depend on the language and the signed-in user; caches must key on both."""
+        if response.mimetype == "application/json":
+            response.vary.update(("Accept-Language", "Authorization"))
+        return response
 
 
 def register_errorhandlers(app):

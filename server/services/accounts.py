@@ -7,7 +7,8 @@ from server.clock import now
 from server.errors import InvalidInput
 from server.extensions import db
 from server.models import (
-    AuditEvent, Consent, Product, Province, RoleGrant, Seller, SellerMember, UnionBranch, User,
+    AuditEvent, Consent, LessonProgress, Product, Province, QuizAttempt, RoleGrant, Seller, SellerMember,
+    UnionBranch, User,
 )
 from server.permissions import STAFF_ROLES, Role
 from server.phones import normalize_mobile
@@ -81,6 +82,12 @@ def export_data(user):
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
     memberships = db.session.scalars(select(SellerMember).where(SellerMember.user_id == user.id)).all()
+    lessons = db.session.scalars(
+        select(LessonProgress).where(LessonProgress.user_id == user.id).order_by(LessonProgress.started_at)
+    ).all()
+    attempts = db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.created_at)
+    ).all()
     return {
         "exported_at": now().isoformat(),
         "user": {
@@ -102,6 +109,17 @@ def export_data(user):
              "commune_code": m.seller.commune_code, "address": m.seller.address,
              "description": m.seller.description, "created_at": m.seller.created_at.isoformat()}
             for m in memberships
+        ],
+        "learning": [
+            {"lesson": p.lesson_slug, "status": p.status, "best_score": p.best_score,
+             "started_at": p.started_at.isoformat(),
+             "completed_at": p.completed_at and p.completed_at.isoformat()}
+            for p in lessons
+        ],
+        "quiz_attempts": [
+            {"id": a.id, "lesson": a.lesson_slug, "answers": a.answers, "score": a.score, "passed": a.passed,
+             "at": a.created_at.isoformat()}
+            for a in attempts
         ],
         "activity": [
             {"at": e.at.isoformat(), "action": e.action, "actor_id": e.actor_id,

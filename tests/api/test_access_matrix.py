@@ -64,7 +64,8 @@ OWN_ROUTES = [
 
 PUBLIC_ROUTES = ["/healthz", "/api/v1/provinces", "/api/v1/provinces/01/communes",
                  "/api/v1/communes?q=xuan", "/api/v1/unions", "/api/v1/categories", "/api/v1/catalog",
-                 "/api/v1/feeds/products", "/api/v1/banks"]
+                 "/api/v1/feeds/products", "/api/v1/banks", "/api/v1/tracks",
+                 "/api/v1/lessons/what-is-selling-online"]
 
 
 @pytest.fixture

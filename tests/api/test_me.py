@@ -124,3 +124,19 @@ def test_erasure_keeps_anonymous_counts(client, auth, app):
         assert (shop.kind, shop.commune_code) == ("household", "02221")
         actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.subject_user_id == person.id)).all()
         assert "account.erased" in actions
+
+
+def test_export_includes_learning(client, auth):
+    import uuid
+
+    person = auth.person()
+    client.post("/api/v1/lessons/what-is-selling-online/attempts", headers=person.headers,
+                json={"id": str(uuid.uuid4()), "answers": {}})
+    export = client.get("/api/v1/me/export", headers=person.headers).get_json()
+    assert [a["lesson"] for a in export["quiz_attempts"]] == ["what-is-selling-online"]
+    assert [p["lesson"] for p in export["learning"]] == ["what-is-selling-online"]
+
+
+def test_answers_vary_by_language_and_user(client):
+    response = client.get("/api/v1/provinces")
+    assert {"Accept-Language", "Authorization"} <= set(response.vary)
