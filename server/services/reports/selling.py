@@ -138,26 +138,45 @@ def _months(first_day, last_day):
     return months
 
 
+def _summed(counts):
+    """Counts of every group added up per split: exact when each seller is in one group."""
+    totals = {}
+    for (_, split), number in counts.items():
+        totals[(None, split)] = totals.get((None, split), 0) + number
+    return totals
+
+
 def new_active_sellers(scope, first_day, last_day, group_by="commune", by=None):
     """Rows of new and active sellers per group, with totals over the whole scope."""
     if first_day > last_day:
         raise InvalidInput(errors={"from": [_l("The start of the period is after its end.")]})
     if group_by == "month":
-        months = _months(first_day, last_day)
-        if len(months) > MAX_MONTHS:
-            raise InvalidInput(errors={"to": [_l("Choose a period of at most 36 months.")]})
-        items = []
-        for label, start, end in months:
-            new_active = _counts(scope, activated_between(start, end), by=by)
-            active = _counts(scope, active_as_of(end), by=by)
-            items.append(_with_counts({"month": label}, None, new_active, active, by))
+        return _by_month(scope, first_day, last_day, by)
+    new_active = _counts(scope, activated_between(first_day, last_day), group_by, by)
+    active = _counts(scope, active_as_of(last_day), group_by, by)
+    items = [_with_counts(fields, key, new_active, active, by) for key, fields in group_rows(scope, group_by)]
+    if group_by in ("commune", "province"):
+        total_new, total_active = _summed(new_active), _summed(active)
     else:
-        new_active = _counts(scope, activated_between(first_day, last_day), group_by, by)
-        active = _counts(scope, active_as_of(last_day), group_by, by)
-        items = [_with_counts(fields, key, new_active, active, by) for key, fields in group_rows(scope, group_by)]
-    totals = _with_counts({}, None, _counts(scope, activated_between(first_day, last_day), by=by),
-                          _counts(scope, active_as_of(last_day), by=by), by)
-    return {"items": items, "totals": totals}
+        # A seller may sit in several cohorts or branches: count the scope again, each seller once.
+        total_new = _counts(scope, activated_between(first_day, last_day), by=by)
+        total_active = _counts(scope, active_as_of(last_day), by=by)
+    return {"items": items, "totals": _with_counts({}, None, total_new, total_active, by)}
+
+
+def _by_month(scope, first_day, last_day, by):
+    months = _months(first_day, last_day)
+    if len(months) > MAX_MONTHS:
+        raise InvalidInput(errors={"to": [_l("Choose a period of at most 36 months.")]})
+    items, total_new, active = [], {}, {}
+    for label, start, end in months:
+        new_active = _counts(scope, activated_between(start, end), by=by)
+        active = _counts(scope, active_as_of(end), by=by)
+        items.append(_with_counts({"month": label}, None, new_active, active, by))
+        for key, number in new_active.items():
+            total_new[key] = total_new.get(key, 0) + number
+    # The last month ends on `last_day`, so its active count is the period's.
+    return {"items": items, "totals": _with_counts({}, None, total_new, active, by)}
 
 
 # --- coverage ------------------------------------------------------------------------------------
