@@ -4,8 +4,9 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from api.access import MOMENT_RANGE
 from api.pagination import PageArgs, page_of
-from api.products import PhotoSchema, ProductSchema
+from api.products import photo_urls_field, price_display, share_url
 from server.pagination import paginate
 from server.services import catalog
 from server.services.categories import CATEGORIES, list_categories
@@ -22,7 +23,7 @@ class CatalogPhotoSchema(ma.Schema):
     id = ma.fields.String(required=True)
     width = ma.fields.Integer(required=True)
     height = ma.fields.Integer(required=True)
-    urls = PhotoSchema._declared_fields["urls"]
+    urls = photo_urls_field()
 
 
 class CatalogSellerSchema(ma.Schema):
@@ -43,14 +44,14 @@ class CatalogProductSchema(ma.Schema):
     description = ma.fields.String(allow_none=True)
     category = ma.fields.String(allow_none=True)
     price_vnd = ma.fields.Integer(allow_none=True)
-    price_display = ProductSchema._declared_fields["price_display"]
+    price_display = ma.fields.Function(price_display, metadata={"type": "string"})
     unit = ma.fields.String(allow_none=True)
     weight_g = ma.fields.Integer(allow_none=True)
     ocop_stars = ma.fields.Integer(allow_none=True)
     status = ma.fields.String(required=True)
     photos = ma.fields.List(ma.fields.Nested(CatalogPhotoSchema))
     seller = ma.fields.Nested(CatalogSellerSchema)
-    share_url = ProductSchema._declared_fields["share_url"]
+    share_url = ma.fields.Function(share_url, metadata={"type": "string"})
     published_at = ma.fields.DateTime(allow_none=True)
     updated_at = ma.fields.DateTime(required=True)
 
@@ -67,7 +68,7 @@ class CatalogArgs(PageArgs):
 
 class FeedArgs(ma.Schema):
     province = ma.fields.String(validate=ma.validate.Regexp(r"^\d{1,2}$"))
-    updated_since = ma.fields.AwareDateTime(default_timezone=None,
+    updated_since = ma.fields.AwareDateTime(default_timezone=None, validate=MOMENT_RANGE,
                                             metadata={"description": "ISO 8601 with time zone."})
     cursor = ma.fields.String(validate=ma.validate.Length(max=200))
     limit = ma.fields.Integer(load_default=catalog.FEED_PAGE_SIZE, validate=ma.validate.Range(1, 500))

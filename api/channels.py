@@ -6,6 +6,8 @@ from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
 from api.access import Trimmed, login_required
+from api.pagination import PageArgs, page_of
+from server.pagination import paginate
 from server.services import commerce
 
 blp = Blueprint("channels", __name__, url_prefix="/api/v1/sellers", description="Sales channels")
@@ -24,13 +26,14 @@ class ChannelCreateSchema(ma.Schema):
                   metadata={"example": "https://shopee.vn/matongnahang"})
 
 
-@blp.route("/<int:seller_id>/channels")
+@blp.route("/<int(max=2147483647):seller_id>/channels")
 class Channels(MethodView):
     @login_required
-    @blp.response(200, ChannelSchema(many=True))
-    def get(self, seller_id):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(ChannelSchema))
+    def get(self, args, seller_id):
         """The shop's links elsewhere."""
-        return commerce.list_channels(current_user, seller_id)
+        return paginate(commerce.list_channels(current_user, seller_id), args["page"], args["page_size"])
 
     @login_required
     @blp.arguments(ChannelCreateSchema)
@@ -42,7 +45,7 @@ class Channels(MethodView):
         return link, 201 if created else 200
 
 
-@blp.route("/<int:seller_id>/channels/<int:channel_id>")
+@blp.route("/<int(max=2147483647):seller_id>/channels/<int(max=2147483647):channel_id>")
 class ChannelDetail(MethodView):
     @login_required
     @blp.response(204)

@@ -5,8 +5,10 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
-from api.access import Trimmed, login_required
+from api.access import Day, Trimmed, login_required
 from api.me import ConsentRequestSchema
+from api.pagination import PageArgs, page_of
+from server.pagination import paginate
 from server.services import cohort_progress, cohorts, places
 from server.services.sellers import SELLER_KINDS
 from server.spreadsheets import FILE_RESPONSE, FORMATS, download
@@ -27,6 +29,8 @@ class CohortMemberSchema(ma.Schema):
     seller_id = ma.fields.Integer(allow_none=True)
     enrolled_at = ma.fields.DateTime()
     enrolled_by_id = ma.fields.Integer()
+    accepted_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "Null while an invited household has not accepted yet."})
 
 
 class CohortSchema(ma.Schema):
@@ -53,8 +57,8 @@ class CohortCreateSchema(ma.Schema):
     union_id = ma.fields.Integer(required=True)
     commune_codes = ma.fields.List(ma.fields.String(validate=ma.validate.Regexp(r"^\d{5}$")),
                                    required=True, validate=ma.validate.Length(min=1, max=50))
-    starts_on = ma.fields.Date(required=True)
-    ends_on = ma.fields.Date(allow_none=True)
+    starts_on = Day(required=True)
+    ends_on = Day(allow_none=True)
     track_slugs = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=80)),
                                  load_default=list, validate=ma.validate.Length(max=20))
 
@@ -101,7 +105,7 @@ class SessionSchema(ma.Schema):
 
 class SessionCreateSchema(ma.Schema):
     id = ma.fields.UUID(required=True, metadata={"description": "Client-generated; retries never duplicate."})
-    held_on = ma.fields.Date(required=True)
+    held_on = Day(required=True)
     topic = Trimmed(required=True, validate=ma.validate.Length(min=2, max=200))
     lesson_slugs = ma.fields.List(ma.fields.String(), load_default=list, validate=ma.validate.Length(max=30))
     attendee_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=ma.validate.Length(max=500))
@@ -114,10 +118,11 @@ class ExportArgs(ma.Schema):
 @blp.route("/cohorts")
 class Cohorts(MethodView):
     @login_required
-    @blp.response(200, CohortSchema(many=True))
-    def get(self):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(CohortSchema))
+    def get(self, args):
         """My cohorts: those I train, or all of my branch as union admin."""
-        return cohorts.list_cohorts(current_user)
+        return paginate(cohorts.list_cohorts(current_user), args["page"], args["page_size"])
 
     @login_required
     @blp.arguments(CohortCreateSchema)
@@ -127,7 +132,7 @@ class Cohorts(MethodView):
         return cohorts.create_cohort(current_user, **body)
 
 
-@blp.route("/cohorts/<int:cohort_id>")
+@blp.route("/cohorts/<int(max=2147483647):cohort_id>")
 class CohortDetail(MethodView):
     @login_required
     @blp.response(200, CohortDetailSchema)
@@ -136,7 +141,7 @@ class CohortDetail(MethodView):
         return cohorts.get_cohort(current_user, cohort_id)
 
 
-@blp.route("/cohorts/<int:cohort_id>/trainers")
+@blp.route("/cohorts/<int(max=2147483647):cohort_id>/trainers")
 class CohortTrainers(MethodView):
     @login_required
     @blp.arguments(TrainersSchema)
@@ -146,7 +151,7 @@ class CohortTrainers(MethodView):
         return cohorts.set_trainers(current_user, cohort_id, body["trainer_ids"])
 
 
-@blp.route("/cohorts/<int:cohort_id>/members")
+@blp.route("/cohorts/<int(max=2147483647):cohort_id>/members")
 class CohortMembers(MethodView):
     @login_required
     @blp.arguments(EnrolSchema)
@@ -159,7 +164,7 @@ class CohortMembers(MethodView):
         return member, 201 if created else 200
 
 
-@blp.route("/cohorts/<int:cohort_id>/members/<int:user_id>")
+@blp.route("/cohorts/<int(max=2147483647):cohort_id>/members/<int(max=2147483647):user_id>")
 class CohortMember(MethodView):
     @login_required
     @blp.response(204)
@@ -169,7 +174,7 @@ class CohortMember(MethodView):
         return ""
 
 
-@blp.route("/cohorts/<int:cohort_id>/progress")
+@blp.route("/cohorts/<int(max=2147483647):cohort_id>/progress")
 class CohortProgress(MethodView):
     @login_required
     @blp.response(200, ProgressSchema)
@@ -178,13 +183,14 @@ class CohortProgress(MethodView):
         return {"items": cohort_progress.progress(current_user, cohort_id)}
 
 
-@blp.route("/cohorts/<int:cohort_id>/sessions")
+@blp.route("/cohorts/<int(max=2147483647):cohort_id>/sessions")
 class CohortSessions(MethodView):
     @login_required
-    @blp.response(200, SessionSchema(many=True))
-    def get(self, cohort_id):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(SessionSchema))
+    def get(self, args, cohort_id):
         """In-person sessions of the cohort, newest first."""
-        return cohorts.list_sessions(current_user, cohort_id)
+        return paginate(cohorts.list_sessions(current_user, cohort_id), args["page"], args["page_size"])
 
     @login_required
     @blp.arguments(SessionCreateSchema)
@@ -197,7 +203,7 @@ class CohortSessions(MethodView):
         return session, 201 if created else 200
 
 
-@blp.route("/cohorts/<int:cohort_id>/export")
+@blp.route("/cohorts/<int(max=2147483647):cohort_id>/export")
 class CohortExport(MethodView):
     @login_required
     @blp.arguments(ExportArgs, location="query")
@@ -211,12 +217,15 @@ class CohortExport(MethodView):
 class MyCohortSchema(ma.Schema):
     """What a household sees of its cohort: the class and its trainers, not the other members."""
 
-    id = ma.fields.Integer(required=True)
-    name = ma.fields.String(required=True)
-    union_name = CohortSchema._declared_fields["union_name"]
-    starts_on = ma.fields.Date()
-    ends_on = ma.fields.Date(allow_none=True)
-    trainers = ma.fields.List(ma.fields.Nested(TrainerSchema))
+    id = ma.fields.Integer(attribute="cohort.id", required=True)
+    name = ma.fields.String(attribute="cohort.name", required=True)
+    union_name = ma.fields.Function(lambda m: places.union_display_name(m.cohort.union), metadata={"type": "string"})
+    starts_on = ma.fields.Date(attribute="cohort.starts_on")
+    ends_on = ma.fields.Date(attribute="cohort.ends_on", allow_none=True)
+    trainers = ma.fields.Function(lambda m: TrainerSchema(many=True).dump(m.cohort.trainers),
+                                  metadata={"type": "array", "items": {"type": "object"}})
+    accepted_at = ma.fields.DateTime(allow_none=True, metadata={
+        "description": "Null for an invitation: accept it to let the cohort's trainers help with your shop."})
 
 
 @blp.route("/me/cohorts")
@@ -224,5 +233,24 @@ class MyCohorts(MethodView):
     @login_required
     @blp.response(200, MyCohortSchema(many=True))
     def get(self):
-        """The cohorts I am in, and who my trainers are."""
-        return cohorts.cohorts_of_member(current_user)
+        """The cohorts I am in or invited to, and who my trainers are."""
+        return cohorts.memberships_of(current_user)
+
+
+@blp.route("/me/cohorts/<int(max=2147483647):cohort_id>/accept")
+class AcceptCohort(MethodView):
+    @login_required
+    @blp.response(200, MyCohortSchema)
+    def post(self, cohort_id):
+        """Accept an invitation: the cohort's trainers may then help with my shop's products."""
+        return cohorts.respond_to_invitation(current_user, cohort_id, accept=True)
+
+
+@blp.route("/me/cohorts/<int(max=2147483647):cohort_id>")
+class LeaveCohort(MethodView):
+    @login_required
+    @blp.response(204)
+    def delete(self, cohort_id):
+        """Decline an invitation or leave a cohort."""
+        cohorts.respond_to_invitation(current_user, cohort_id, accept=False)
+        return ""

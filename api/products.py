@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from api.access import Trimmed, login_required
 from api.pagination import PageArgs, page_of
 from server.pagination import paginate
+from server.permissions import Permission
 from server.services import product_export, products
 from server.services.categories import CATEGORIES
 from server.services.photo_processing import hint_message
@@ -20,12 +21,25 @@ blp = Blueprint("products", __name__, url_prefix="/api/v1", description="Product
 STATUSES = ("draft", "published", "archived")
 
 
+def price_display(product):
+    """"180.000 ₫", the way the caller's language writes money."""
+    return format_currency(product.price_vnd, "VND") if product.price_vnd else None
+
+
+def share_url(product):
+    return f"{request.host_url}p/{product.id}"
+
+
+def photo_urls_field():
+    return ma.fields.Function(products.photo_urls, metadata={"type": "object"})
+
+
 class PhotoSchema(ma.Schema):
     id = ma.fields.String(required=True)
     width = ma.fields.Integer(required=True)
     height = ma.fields.Integer(required=True)
     position = ma.fields.Integer()
-    urls = ma.fields.Function(products.photo_urls, metadata={"type": "object"})
+    urls = photo_urls_field()
     hints = ma.fields.Function(
         lambda photo: [{"code": code, "message": str(hint_message(code))} for code in photo.hints],
         metadata={"type": "array", "items": {"type": "object"}},
@@ -39,10 +53,7 @@ class ProductSchema(ma.Schema):
     description = ma.fields.String(allow_none=True)
     category = ma.fields.String(allow_none=True, metadata={"enum": list(CATEGORIES)})
     price_vnd = ma.fields.Integer(allow_none=True)
-    price_display = ma.fields.Function(
-        lambda p: format_currency(p.price_vnd, "VND") if p.price_vnd else None,
-        metadata={"type": "string", "example": "120.000 ₫"},
-    )
+    price_display = ma.fields.Function(price_display, metadata={"type": "string", "example": "120.000 ₫"})
     unit = ma.fields.String(allow_none=True)
     stock = ma.fields.Integer(allow_none=True)
     sku = ma.fields.String(allow_none=True)
@@ -53,7 +64,7 @@ class ProductSchema(ma.Schema):
     ocop_stars = ma.fields.Integer(allow_none=True)
     status = ma.fields.String(required=True, metadata={"enum": list(STATUSES)})
     photos = ma.fields.List(ma.fields.Nested(PhotoSchema))
-    share_url = ma.fields.Function(lambda p: f"{request.host_url}p/{p.id}", metadata={"type": "string"})
+    share_url = ma.fields.Function(share_url, metadata={"type": "string"})
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
     published_at = ma.fields.DateTime(allow_none=True)
@@ -101,7 +112,7 @@ class ExportArgs(ma.Schema):
     format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(FORMATS))
 
 
-@blp.route("/sellers/<int:seller_id>/products")
+@blp.route("/sellers/<int(max=2147483647):seller_id>/products")
 class SellerProducts(MethodView):
     @login_required
     @blp.arguments(ProductListArgs, location="query")
@@ -127,7 +138,7 @@ class ProductDetail(MethodView):
     @blp.response(200, ProductSchema)
     def get(self, product_id):
         """One of my shop's products."""
-        return products.get_product(current_user, product_id, products.Permission.SELLERS_VIEW)
+        return products.get_product(current_user, product_id, Permission.SELLERS_VIEW)
 
     @login_required
     @blp.arguments(ProductChangeSchema)
@@ -186,7 +197,7 @@ class ProductPhoto(MethodView):
         return ""
 
 
-@blp.route("/sellers/<int:seller_id>/products/export")
+@blp.route("/sellers/<int(max=2147483647):seller_id>/products/export")
 class ProductExport(MethodView):
     @login_required
     @blp.arguments(ExportArgs, location="query")

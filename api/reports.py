@@ -6,9 +6,8 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
-from api.access import login_required
-from server.clock import now
-from server.services.activation import vietnam_day
+from api.access import Day, login_required
+from server.clock import now, vietnam_day
 from server.services.reports import scope as report_scope
 from server.services.reports import selling, training
 from server.services.reports.sheets import flatten
@@ -34,8 +33,8 @@ def _today():
 
 
 class PeriodArgs(ma.Schema):
-    date_from = ma.fields.Date(data_key="from", metadata={"description": "First day (Vietnam time), included."})
-    date_to = ma.fields.Date(data_key="to", metadata={"description": "Last day (Vietnam time), included."})
+    date_from = Day(data_key="from", metadata={"description": "First day (Vietnam time), included."})
+    date_to = Day(data_key="to", metadata={"description": "Last day (Vietnam time), included."})
     province = ma.fields.String(validate=ma.validate.Regexp(r"^\d{1,2}$"))
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(FORMATS_WITH_JSON))
 
@@ -54,7 +53,7 @@ class NewActiveArgs(PeriodArgs):
 
 
 class CoverageArgs(ma.Schema):
-    as_of = ma.fields.Date(metadata={"description": "Day (Vietnam time); today by default."})
+    as_of = Day(metadata={"description": "Day (Vietnam time); today by default."})
     threshold = ma.fields.Integer(load_default=5, validate=ma.validate.Range(1, 1000))
     province = ma.fields.String(validate=ma.validate.Regexp(r"^\d{1,2}$"))
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(FORMATS_WITH_JSON))

@@ -6,7 +6,7 @@ from flask_babel import format_currency
 from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
-from api.access import login_required
+from api.access import Day, login_required
 from api.pagination import PageArgs, page_of
 from server.pagination import paginate
 from server.services import commerce
@@ -28,7 +28,7 @@ class SaleSchema(ma.Schema):
 
 class SaleCreateSchema(ma.Schema):
     id = ma.fields.UUID(required=True, metadata={"description": "Client-generated; retries never duplicate."})
-    occurred_on = ma.fields.Date(required=True)
+    occurred_on = Day(required=True)
     channel = ma.fields.String(required=True, validate=ma.validate.OneOf(commerce.SALE_CHANNELS))
     amount_vnd = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 10_000_000_000))
     quantity = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(1, 1_000_000))
@@ -36,11 +36,11 @@ class SaleCreateSchema(ma.Schema):
 
 
 class SaleListArgs(PageArgs):
-    date_from = ma.fields.Date(data_key="from")
-    date_to = ma.fields.Date(data_key="to")
+    date_from = Day(data_key="from")
+    date_to = Day(data_key="to")
 
 
-@blp.route("/<int:seller_id>/sales")
+@blp.route("/<int(max=2147483647):seller_id>/sales")
 class Sales(MethodView):
     @login_required
     @blp.arguments(SaleListArgs, location="query")

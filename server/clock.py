@@ -1,6 +1,7 @@
 """The current time, behind a small interface so tests can control it."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
@@ -21,6 +22,14 @@ class FixedClock:
 
     def advance(self, delta):
         self.at += delta
+
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vietnam_day(moment):
+    """The calendar day in Vietnam (UTC+7) of an aware datetime."""
+    return moment.astimezone(VIETNAM).date()
 
 
 def init_app(app):

@@ -27,7 +27,11 @@ class Permission(StrEnum):
     SELLERS_VIEW = "sellers:view"
     SELLERS_EDIT = "sellers:edit"
     SELLERS_MANAGE_MEMBERS = "sellers:manage_members"
+    PAYOUT_VIEW = "payout:view"
     PRODUCTS_EDIT = "products:edit"
+    PRODUCTS_DELETE = "products:delete"
+    SALES_RECORD = "sales:record"
+    CHANNELS_MANAGE = "channels:manage"
     COHORTS_MANAGE = "cohorts:manage"
     REPORTS_VIEW = "reports:view"
     USERS_ADMIN = "users:admin"
@@ -42,16 +46,22 @@ ROLE_PERMISSIONS = {
 }
 
 # What each kind of member of a seller may do to it.
-SELLER_MEMBER_PERMISSIONS = {
-    "owner": {
-        Permission.SELLERS_VIEW,
-        Permission.SELLERS_EDIT,
-        Permission.SELLERS_MANAGE_MEMBERS,
-        Permission.PRODUCTS_EDIT,
-    },
-    "manager": {Permission.SELLERS_VIEW, Permission.PRODUCTS_EDIT},
-    "member": {Permission.SELLERS_VIEW, Permission.PRODUCTS_EDIT},
+_RUNNING_THE_SHOP = {
+    Permission.SELLERS_VIEW,
+    Permission.PAYOUT_VIEW,
+    Permission.PRODUCTS_EDIT,
+    Permission.PRODUCTS_DELETE,
+    Permission.SALES_RECORD,
+    Permission.CHANNELS_MANAGE,
 }
+SELLER_MEMBER_PERMISSIONS = {
+    "owner": _RUNNING_THE_SHOP | {Permission.SELLERS_EDIT, Permission.SELLERS_MANAGE_MEMBERS},
+    "manager": _RUNNING_THE_SHOP,
+    "member": _RUNNING_THE_SHOP,
+}
+# What a household's trainers may do to help: see the shop, prepare and publish products.
+# Money, deletions, sales and channel links (which count towards activation) stay with the household.
+SELLER_ASSIST_PERMISSIONS = {Permission.SELLERS_VIEW, Permission.PRODUCTS_EDIT}
 
 
 def roles_of(user):
@@ -86,10 +96,8 @@ def _admin_views_sellers(user, seller):
 
 
 def _cohort_staff_assist_sellers(user, seller):
-    """Trainers and union admins of a household's cohort see its shop and help with its products.
-
-    Money stays with the household: payout and shop details remain the owner's alone.
-    """
+    """Trainers and union admins help the shops enrolled in their cohorts, once the household has
+    accepted (or the trainer created the account in person); see SELLER_ASSIST_PERMISSIONS."""
     if not union_ids(user):
         return set()
     from server.models import Cohort, CohortMember, CohortTrainer
@@ -98,11 +106,12 @@ def _cohort_staff_assist_sellers(user, seller):
     administered = select(Cohort.id).where(Cohort.union_id.in_(union_ids(user, Role.UNION_ADMIN)))
     supported = db.session.scalar(
         select(exists().where(
-            CohortMember.user_id == seller.owner_id,
+            CohortMember.seller_id == seller.id,
+            CohortMember.accepted_at.is_not(None),
             or_(CohortMember.cohort_id.in_(trained), CohortMember.cohort_id.in_(administered)),
         ))
     )
-    return {Permission.SELLERS_VIEW, Permission.PRODUCTS_EDIT} if supported else set()
+    return SELLER_ASSIST_PERMISSIONS if supported else set()
 
 
 # Rules giving staff access to sellers they support: (user, seller) -> permissions.

@@ -22,11 +22,25 @@ FILE_RESPONSE = {
 }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell):
+    """Text that a spreadsheet would run as a formula (a name typed as =HYPERLINK(…)) is kept as text."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def _safe_rows(rows):
+    return ([_inert(cell) for cell in row] for row in rows)
+
+
 def csv_bytes(header, rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(_safe_rows(rows))
     # The byte-order mark makes Excel read Vietnamese as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -38,8 +52,8 @@ def xlsx_bytes(header, rows, sheet_title="Sheet1"):
     sheet.append([str(cell) for cell in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
+    for row in _safe_rows(rows):
+        sheet.append(row)
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -26,6 +26,3 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
-
-def as_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)

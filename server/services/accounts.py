@@ -1,14 +1,14 @@
 """The signed-in person: profile, consent, export of their data, erasure; staff accounts."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from server.clock import now
 from server.errors import InvalidInput
 from server.extensions import db
 from server.models import (
-    AuditEvent, Consent, LessonProgress, Product, Province, QuizAttempt, RoleGrant, Seller, SellerMember,
-    UnionBranch, User,
+    AuditEvent, Channel, Consent, LessonProgress, OtpChallenge, PayoutAccount, Product, Province, QuizAttempt,
+    RoleGrant, Sale, Seller, SellerMember, UnionBranch, User,
 )
 from server.permissions import STAFF_ROLES, Role
 from server.phones import normalize_mobile
@@ -55,12 +55,6 @@ def give_consent(user, version, purposes):
     return consent
 
 
-def latest_consent(user):
-    return db.session.scalars(
-        select(Consent).where(Consent.user_id == user.id).order_by(Consent.recorded_at.desc()).limit(1)
-    ).first()
-
-
 def sellers_of(user):
     """Sellers the user owns or is a member of."""
     return db.session.scalars(
@@ -82,6 +76,11 @@ def export_data(user):
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
     memberships = db.session.scalars(select(SellerMember).where(SellerMember.user_id == user.id)).all()
+    shop_ids = [m.seller_id for m in memberships]
+    payouts = db.session.scalars(select(PayoutAccount).where(PayoutAccount.seller_id.in_(shop_ids))).all()
+    channels = db.session.scalars(select(Channel).where(Channel.seller_id.in_(shop_ids))).all()
+    products = db.session.scalars(select(Product).where(Product.seller_id.in_(shop_ids))).all()
+    sales = db.session.scalars(select(Sale).where(Sale.seller_id.in_(shop_ids))).all()
     lessons = db.session.scalars(
         select(LessonProgress).where(LessonProgress.user_id == user.id).order_by(LessonProgress.started_at)
     ).all()
@@ -109,6 +108,22 @@ def export_data(user):
              "commune_code": m.seller.commune_code, "address": m.seller.address,
              "description": m.seller.description, "created_at": m.seller.created_at.isoformat()}
             for m in memberships
+        ],
+        "payout_accounts": [
+            {"seller_id": p.seller_id, "bank_bin": p.bank_bin, "account_number": p.account_number,
+             "account_name": p.account_name}
+            for p in payouts
+        ],
+        "channels": [{"seller_id": c.seller_id, "channel": c.channel, "url": c.url} for c in channels],
+        "products": [
+            {"id": p.id, "seller_id": p.seller_id, "title": p.title, "description": p.description,
+             "price_vnd": p.price_vnd, "status": p.status}
+            for p in products
+        ],
+        "sales": [
+            {"id": s.id, "seller_id": s.seller_id, "occurred_on": s.occurred_on.isoformat(), "channel": s.channel,
+             "amount_vnd": s.amount_vnd, "quantity": s.quantity}
+            for s in sales
         ],
         "learning": [
             {"lesson": p.lesson_slug, "status": p.status, "best_score": p.best_score,
@@ -142,6 +157,11 @@ def erase(user):
             update(Product).where(Product.seller_id == seller.id, Product.status != "archived")
             .values(status="archived", updated_at=moment)
         )
+        # Bank details and links to profiles elsewhere identify the person: gone with them.
+        db.session.execute(delete(PayoutAccount).where(PayoutAccount.seller_id == seller.id))
+        db.session.execute(delete(Channel).where(Channel.seller_id == seller.id))
+    if user.phone:
+        db.session.execute(delete(OtpChallenge).where(OtpChallenge.phone == user.phone))
     db.session.execute(SellerMember.__table__.delete().where(
         SellerMember.user_id == user.id, SellerMember.role != "owner"))
     user.phone = None
@@ -152,13 +172,18 @@ def erase(user):
     db.session.commit()
 
 
-def _staff_user(phone):
+def user_for_phone(phone, full_name=None):
+    """The person with this E.164 phone, created (not yet signed in) when new. Returns (user, created)."""
     user = db.session.scalars(select(User).where(User.phone == phone)).first()
-    if user is None:
-        user = User(phone=phone)
+    created = user is None
+    if created:
+        user = User(phone=phone, created_at=now())
         db.session.add(user)
-        db.session.flush()
-    return user
+    if full_name and not user.full_name:
+        user.full_name = full_name
+        user.profile_completed_at = user.profile_completed_at or now()
+    db.session.flush()
+    return user, created
 
 
 def create_staff_user(raw_phone, role, union_id=None, province_codes=(), national=False, actor=None):
@@ -168,7 +193,7 @@ def create_staff_user(raw_phone, role, union_id=None, province_codes=(), nationa
     if role not in STAFF_ROLES:
         raise InvalidInput(errors={"role": [_l("Unknown staff role.")]})
     scopes = _scopes(role, union_id, province_codes, national)
-    user = _staff_user(phone)
+    user, _created = user_for_phone(phone)
     existing = {(g.role, g.union_id, g.province_code) for g in user.grants}
     for union, province in scopes:
         if (role.value, union, province) not in existing:

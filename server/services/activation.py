@@ -1,31 +1,30 @@
 """Selling activity days and the one-time activation of a seller (SPEC §6 "Activation")."""
 
-from zoneinfo import ZoneInfo
+from sqlalchemy import exists, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from sqlalchemy import exists, select
-
-from server.clock import now
+from server.clock import now, vietnam_day
 from server.extensions import db
-from server.models import Channel, Product, ProductPhoto, Sale, SellerActivity
+from server.models import Channel, Product, ProductPhoto, Sale, Seller, SellerActivity
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 ACTIVITY_KINDS = ("sale", "product", "channel")
 
 
-def vietnam_day(moment):
-    """The calendar day in Vietnam (UTC+7) of an aware datetime."""
-    return moment.astimezone(VIETNAM).date()
+def _insert_ignoring_duplicates():
+    """INSERT … ON CONFLICT DO NOTHING, in the dialect of the database in use."""
+    if db.engine.dialect.name == "postgresql":
+        return postgresql_insert(SellerActivity).on_conflict_do_nothing()
+    return sqlite_insert(SellerActivity).on_conflict_do_nothing()
 
 
 def record_activity(seller, kind, day=None):
-    """Remember that the seller did some selling on `day` (today in Vietnam by default)."""
+    """Remember that the seller did some selling on `day` (today in Vietnam by default).
+
+    Two requests of one seller on one day may race; the database keeps the first row, quietly.
+    """
     day = day or vietnam_day(now())
-    already = db.session.scalar(
-        select(exists().where(SellerActivity.seller_id == seller.id, SellerActivity.day == day,
-                              SellerActivity.kind == kind))
-    )
-    if not already:
-        db.session.add(SellerActivity(seller_id=seller.id, day=day, kind=kind))
+    db.session.execute(_insert_ignoring_duplicates().values(seller_id=seller.id, day=day, kind=kind))
 
 
 def _has_listing_with_photo(seller):
@@ -44,5 +43,10 @@ def _has_sale_or_channel(seller):
 def activate_if_due(seller):
     """Set `activated_at` the first time the rule holds; it never moves afterwards."""
     if seller.activated_at is None and _has_listing_with_photo(seller) and _has_sale_or_channel(seller):
-        seller.activated_at = now()
+        db.session.flush()
+        # Conditional, so that of two requests activating at once only the first one writes.
+        db.session.execute(
+            update(Seller).where(Seller.id == seller.id, Seller.activated_at.is_(None)).values(activated_at=now())
+        )
+        db.session.refresh(seller, ["activated_at"])
     return seller.activated_at

@@ -14,7 +14,6 @@ from server.models import Commune, Product, Seller
 from server.text import search_words
 
 FEED_PAGE_SIZE = 100
-FEED_STATUSES = ("published", "archived")
 
 
 def _with_everything(statement):
@@ -69,9 +68,13 @@ def _decode_cursor(cursor):
 
 
 def feed(province=None, updated_since=None, cursor=None, limit=FEED_PAGE_SIZE):
-    """Products changed since a time, oldest change first; archived ones tell floors to delist."""
+    """Products ever published, changed since a time, oldest change first.
+
+    A product no longer `published` (back to draft, archived, deleted by its seller) stays in the
+    feed with that status, which tells the floors to take it down; drafts never published never show.
+    """
     statement = select(Product).join(Seller, Seller.id == Product.seller_id).where(
-        Product.status.in_(FEED_STATUSES))
+        Product.published_at.is_not(None))
     if province:
         statement = statement.join(Commune, Commune.code == Seller.commune_code).where(
             Commune.province_code == province.zfill(2))

@@ -11,7 +11,7 @@ from server.extensions import db
 from server.idempotency import check_replay, fingerprint
 from server.models import (
     Cohort, CohortCommune, CohortMember, CohortTrack, CohortTrainer, Commune, RoleGrant, Seller,
-    SessionAttendee, TrainingSession, UnionBranch, User,
+    SessionAttendee, TrainingSession, UnionBranch,
 )
 from server.permissions import Permission, Role, require, roles_of, union_ids
 from server.phones import normalize_mobile
@@ -43,18 +43,20 @@ def list_cohorts(user):
     require(user, Permission.COHORTS_MANAGE)
     admin_unions = union_ids(user, Role.UNION_ADMIN)
     trained = select(CohortTrainer.cohort_id).where(CohortTrainer.user_id == user.id)
-    return db.session.scalars(
+    return (
         select(Cohort)
         .where(or_(Cohort.id.in_(trained), Cohort.union_id.in_(admin_unions)))
-        .options(selectinload(Cohort.trainers), selectinload(Cohort.communes), selectinload(Cohort.tracks))
+        .options(selectinload(Cohort.trainers), selectinload(Cohort.communes), selectinload(Cohort.tracks),
+                 selectinload(Cohort.members))
         .order_by(Cohort.starts_on.desc(), Cohort.id)
-    ).all()
+    )
 
 
-def cohorts_of_member(user):
-    """Cohorts a household belongs to (for the household itself)."""
+def memberships_of(user):
+    """A household's own cohort memberships, with their cohorts."""
     return db.session.scalars(
-        select(Cohort).join(CohortMember).where(CohortMember.user_id == user.id).order_by(Cohort.id)
+        select(CohortMember).where(CohortMember.user_id == user.id)
+        .options(selectinload(CohortMember.cohort)).order_by(CohortMember.cohort_id)
     ).all()
 
 
@@ -137,40 +139,59 @@ def _invite(person, cohort, trainer):
 
 
 def enrol(trainer, cohort_id, raw_phone, full_name, seller_kind, commune_code, consent):
-    """Enrol a household on its behalf: user, seller and consent are created if missing.
+    """Enrol a household by phone; returns (member, created). Enrolling the same phone again changes nothing.
 
-    Returns (member, created). Enrolling the same phone again changes nothing.
+    A phone nobody has signed in with yet is the trainer setting up the household's account in
+    person: the account, its shop and its consent (recorded on its behalf) are created, and the
+    membership counts at once. A person who already uses the app is invited instead: they see the
+    cohort and accept it themselves before their trainers may help with their shop.
     """
     cohort = get_cohort(trainer, cohort_id)
     phone = normalize_mobile(raw_phone)
-    if db.session.get(Commune, commune_code) is None:
+    commune = db.session.get(Commune, commune_code)
+    if commune is None:
         raise InvalidInput(errors={"commune_code": [_l("Unknown commune code.")]})
-    person = db.session.scalars(select(User).where(User.phone == phone)).first()
-    if person is not None:
-        existing = next((m for m in cohort.members if m.user_id == person.id), None)
-        if existing is not None:
-            return existing, False
-    else:
-        person = User(phone=phone, created_at=now())
-        db.session.add(person)
-        db.session.flush()
-    if not person.full_name:
-        person.full_name = full_name
-        person.profile_completed_at = person.profile_completed_at or now()
+    if cohort.union.province_code and commune.province_code != cohort.union.province_code:
+        raise InvalidInput(errors={"commune_code": [_l("A provincial branch's cohort covers communes of its own province.")]})
+    person, _created = accounts.user_for_phone(phone, full_name)
+    existing = next((m for m in cohort.members if m.user_id == person.id), None)
+    if existing is not None:
+        db.session.rollback()
+        return existing, False
+    in_person = person.phone_verified_at is None
     seller = db.session.scalars(
         select(Seller).where(Seller.owner_id == person.id, Seller.erased_at.is_(None)).order_by(Seller.id)
     ).first()
     if seller is None:
         seller = sellers.add_seller(person, seller_kind, full_name, commune_code, actor=trainer)
-    accounts.record_consent(person, consent["version"], consent["purposes"], recorded_by=trainer)
-    member = CohortMember(cohort_id=cohort.id, user_id=person.id, seller_id=seller.id,
-                          enrolled_by_id=trainer.id, enrolled_at=now())
+    if in_person:
+        accounts.record_consent(person, consent["version"], consent["purposes"], recorded_by=trainer)
+    moment = now()
+    member = CohortMember(cohort_id=cohort.id, user_id=person.id, seller_id=seller.id, enrolled_by_id=trainer.id,
+                          enrolled_at=moment, accepted_at=moment if in_person else None)
     cohort.members.append(member)
-    audit.record("cohort.member_enrolled", actor=trainer, subject=person,
+    audit.record("cohort.member_enrolled" if in_person else "cohort.member_invited", actor=trainer, subject=person,
                  details={"cohort_id": cohort.id, "seller_id": seller.id})
     db.session.commit()
     _invite(person, cohort, trainer)
     return member, True
+
+
+def respond_to_invitation(user, cohort_id, accept):
+    """The household accepts a cohort (its trainers may then help with its shop) or leaves it."""
+    member = db.session.scalars(
+        select(CohortMember).where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user.id)
+    ).first()
+    if member is None:
+        raise NotFound()
+    if accept:
+        member.accepted_at = member.accepted_at or now()
+        audit.record("cohort.invitation_accepted", actor=user, subject=user, details={"cohort_id": cohort_id})
+    else:
+        db.session.delete(member)
+        audit.record("cohort.left", actor=user, subject=user, details={"cohort_id": cohort_id})
+    db.session.commit()
+    return member
 
 
 def remove_member(user, cohort_id, member_user_id):
@@ -190,9 +211,12 @@ def record_session(user, cohort_id, fields):
     cohort = get_cohort(user, cohort_id)
     session_id = str(fields["id"])
     content = {key: value for key, value in fields.items() if key != "id"}
+    # Who attended and what was covered are sets: the order and repeats of a retry do not matter.
+    content["attendee_ids"] = sorted(set(content["attendee_ids"]))
+    content["lesson_slugs"] = sorted(set(content["lesson_slugs"]))
     existing = db.session.get(TrainingSession, session_id)
     if existing is not None:
-        check_replay(existing.fingerprint if existing.cohort_id == cohort.id else "", content)
+        check_replay(existing.fingerprint, content, same_owner=existing.cohort_id == cohort.id)
         return existing, False
     member_ids = {m.user_id for m in cohort.members}
     strangers = sorted(set(content["attendee_ids"]) - member_ids)
@@ -211,8 +235,8 @@ def record_session(user, cohort_id, fields):
 
 def list_sessions(user, cohort_id):
     cohort = get_cohort(user, cohort_id)
-    return db.session.scalars(
+    return (
         select(TrainingSession).where(TrainingSession.cohort_id == cohort.id)
         .options(selectinload(TrainingSession.attendees))
-        .order_by(TrainingSession.held_on.desc(), TrainingSession.created_at.desc())
-    ).all()
+        .order_by(TrainingSession.held_on.desc(), TrainingSession.created_at.desc(), TrainingSession.id)
+    )

@@ -1,6 +1,5 @@
 """Payout account and VietQR, channel links, and recorded sales."""
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
@@ -8,14 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from server import vietqr
-from server.clock import now
+from server.clock import now, vietnam_day
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.idempotency import check_replay, fingerprint
 from server.models import Channel, PayoutAccount, Product, Sale
 from server.permissions import Permission
 from server.services import activation, audit
-from server.services.products import seller_for_products
+from server.services.sellers import get_seller
 from server.text import fold
 
 CHANNELS = ("shopee", "lazada", "tiktok_shop", "tiki", "postmart", "voso", "facebook", "zalo",
@@ -43,7 +42,7 @@ def _host_matches(host, domains):
 # --- payout and VietQR -------------------------------------------------------------------
 
 def set_payout(user, seller_id, bank_bin, account_number, account_name):
-    seller = seller_for_products(user, seller_id, Permission.SELLERS_EDIT)
+    seller = get_seller(user, seller_id, Permission.SELLERS_EDIT)
     if bank_bin not in vietqr.BANKS:
         raise InvalidInput(errors={"bank_bin": [_l("Unknown bank. Choose your bank from the list.")]})
     account = db.session.get(PayoutAccount, seller.id)
@@ -62,7 +61,7 @@ def set_payout(user, seller_id, bank_bin, account_number, account_name):
 
 
 def get_payout(user, seller_id):
-    seller = seller_for_products(user, seller_id, Permission.SELLERS_VIEW)
+    seller = get_seller(user, seller_id, Permission.PAYOUT_VIEW)
     account = db.session.get(PayoutAccount, seller.id)
     if account is None:
         raise NotFound(_l("This shop has no payout account yet."))
@@ -91,7 +90,7 @@ def check_channel_url(channel, url):
 
 def add_channel(user, seller_id, channel, url):
     """Link a shop elsewhere; the same link twice is kept once. Returns (channel, created)."""
-    seller = seller_for_products(user, seller_id, Permission.PRODUCTS_EDIT)
+    seller = get_seller(user, seller_id, Permission.CHANNELS_MANAGE)
     check_channel_url(channel, url)
     existing = db.session.scalars(
         select(Channel).where(Channel.seller_id == seller.id, Channel.channel == channel, Channel.url == url)
@@ -107,12 +106,12 @@ def add_channel(user, seller_id, channel, url):
 
 
 def list_channels(user, seller_id):
-    seller = seller_for_products(user, seller_id, Permission.SELLERS_VIEW)
-    return db.session.scalars(select(Channel).where(Channel.seller_id == seller.id).order_by(Channel.id)).all()
+    seller = get_seller(user, seller_id, Permission.SELLERS_VIEW)
+    return select(Channel).where(Channel.seller_id == seller.id).order_by(Channel.id)
 
 
 def delete_channel(user, seller_id, channel_id):
-    seller = seller_for_products(user, seller_id, Permission.PRODUCTS_EDIT)
+    seller = get_seller(user, seller_id, Permission.CHANNELS_MANAGE)
     link = db.session.get(Channel, channel_id)
     if link is None or link.seller_id != seller.id:
         raise NotFound()
@@ -124,12 +123,12 @@ def delete_channel(user, seller_id, channel_id):
 
 def record_sale(user, seller_id, fields):
     """Record a sale; the same id and content returns the first result. Returns (sale, created)."""
-    seller = seller_for_products(user, seller_id, Permission.PRODUCTS_EDIT)
+    seller = get_seller(user, seller_id, Permission.SALES_RECORD)
     sale_id = str(fields["id"])
     content = {key: value for key, value in fields.items() if key != "id"}
     existing = db.session.get(Sale, sale_id)
     if existing is not None:
-        check_replay(existing.fingerprint if existing.seller_id == seller.id else "", content)
+        check_replay(existing.fingerprint, content, same_owner=existing.seller_id == seller.id)
         return existing, False
     _check_sale(seller, content)
     sale = Sale(id=sale_id, seller_id=seller.id, fingerprint=fingerprint(content), created_at=now(),
@@ -153,8 +152,8 @@ def record_sale(user, seller_id, fields):
 
 
 def _check_sale(seller, content):
-    today = activation.vietnam_day(now())
-    if content["occurred_on"] > today + timedelta(days=1):
+    today = vietnam_day(now())
+    if content["occurred_on"] > today:
         raise InvalidInput(errors={"occurred_on": [_l("A sale cannot be in the future.")]})
     product_id = content.get("product_id")
     if product_id:
@@ -164,7 +163,7 @@ def _check_sale(seller, content):
 
 
 def list_sales(user, seller_id, date_from=None, date_to=None):
-    seller = seller_for_products(user, seller_id, Permission.SELLERS_VIEW)
+    seller = get_seller(user, seller_id, Permission.SELLERS_VIEW)
     statement = select(Sale).where(Sale.seller_id == seller.id)
     if date_from:
         statement = statement.where(Sale.occurred_on >= date_from)

@@ -89,7 +89,7 @@ def record_attempt(user, slug, attempt_id, answers):
     def store():
         existing = db.session.get(QuizAttempt, attempt_id)
         if existing is not None:
-            check_replay(existing.fingerprint if existing.user_id == user.id else "", content)
+            check_replay(existing.fingerprint, content, same_owner=existing.user_id == user.id)
             return existing, False
         result = score_answers(quiz_of(lesson), answers)
         moment = now()
@@ -318,7 +318,6 @@ def _retrying(work):
             db.session.rollback()
             if attempt == RACE_RETRIES - 1:
                 raise
-    return None
 
 
 # --- reading progress --------------------------------------------------------------------

@@ -8,7 +8,8 @@ from server.extensions import db
 from server.models import Product
 from server.permissions import Permission
 from server.services.categories import CATEGORIES
-from server.services.products import photo_urls, seller_for_products
+from server.services.products import photo_urls
+from server.services.sellers import get_seller
 
 EXTRA_IMAGES = 8
 
@@ -21,7 +22,7 @@ HEADER = [
 
 def export_rows(user, seller_id):
     """One row per product that is not archived, images by their order."""
-    seller = seller_for_products(user, seller_id, Permission.SELLERS_VIEW)
+    seller = get_seller(user, seller_id, Permission.SELLERS_VIEW)
     products = db.session.scalars(
         select(Product).where(Product.seller_id == seller.id, Product.status != "archived")
         .options(selectinload(Product.photos)).order_by(Product.created_at, Product.id)

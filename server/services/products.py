@@ -11,8 +11,9 @@ from server.clock import now
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.idempotency import check_replay, fingerprint
-from server.models import Product, ProductPhoto, Seller
+from server.models import Product, ProductPhoto
 from server.permissions import Permission, check_seller
+from server.services.sellers import get_seller
 from server.services import activation
 from server.services.photo_processing import process_photo
 from server.storage import save_all
@@ -30,22 +31,17 @@ def storage():
     return current_app.extensions["storage"]
 
 
-def seller_for_products(user, seller_id, permission=Permission.PRODUCTS_EDIT):
-    return check_seller(user, db.session.get(Seller, seller_id), permission)
-
-
 def get_product(user, product_id, permission=Permission.PRODUCTS_EDIT):
-    """The product if `user` may act on its seller; 404 otherwise (403 for view-only members)."""
+    """The product if `user` may act on its seller: 404 when they may not see it, 403 when not this."""
     product = db.session.get(Product, product_id)
     if product is None:
         raise NotFound()
-    check_seller(user, product.seller, Permission.SELLERS_VIEW)
     check_seller(user, product.seller, permission)
     return product
 
 
 def list_products(user, seller_id, status=None):
-    seller = seller_for_products(user, seller_id, Permission.SELLERS_VIEW)
+    seller = get_seller(user, seller_id, Permission.SELLERS_VIEW)
     statement = select(Product).where(Product.seller_id == seller.id)
     if status:
         statement = statement.where(Product.status == status)
@@ -61,14 +57,12 @@ def _apply(product, fields):
 
 def create_product(user, seller_id, fields):
     """A new draft (or published) product; the same client id and content returns the original."""
-    seller = seller_for_products(user, seller_id)
+    seller = get_seller(user, seller_id, Permission.PRODUCTS_EDIT)
     product_id = str(fields.get("id") or uuid.uuid4())
     content = {key: value for key, value in fields.items() if key != "id"}
     existing = db.session.get(Product, product_id)
     if existing is not None:
-        if existing.seller_id != seller.id:
-            check_replay("", content)  # an id from elsewhere is always a conflict
-        check_replay(existing.create_fingerprint, content)
+        check_replay(existing.create_fingerprint, content, same_owner=existing.seller_id == seller.id)
         return existing, False
     moment = now()
     product = Product(id=product_id, seller_id=seller.id, status="draft", created_at=moment,
@@ -102,8 +96,14 @@ def update_product(user, product_id, changes):
 
 
 def delete_product(user, product_id):
-    """Delete the product and its photo files."""
-    product = get_product(user, product_id)
+    """Delete a draft and its photo files; a product once published is archived instead, so that
+    the feed can tell the e-commerce floors to take it down."""
+    product = get_product(user, product_id, Permission.PRODUCTS_DELETE)
+    if product.published_at is not None:
+        product.status = "archived"
+        product.updated_at = now()
+        db.session.commit()
+        return
     keys = [key for photo in product.photos for key in photo.keys.values()]
     db.session.delete(product)
     db.session.commit()
@@ -152,6 +152,8 @@ def publish(user, product_id):
 def add_photo(user, product_id, data):
     """Process and store a photo; any failure leaves no row and no file behind."""
     product = get_product(user, product_id)
+    # Two uploads at once must not both take the ninth place (PostgreSQL locks; SQLite has one writer).
+    db.session.execute(select(Product.id).where(Product.id == product.id).with_for_update())
     if len(product.photos) >= MAX_PHOTOS:
         raise InvalidInput(errors={"file": [_l("A product can have at most 9 photos.")]})
     processed = process_photo(data)

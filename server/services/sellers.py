@@ -1,15 +1,14 @@
 """Households and cooperatives: creating shops, editing them, cooperative members."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from server.clock import now
 from server.errors import InvalidInput
 from server.extensions import db
-from server.models import Commune, Seller, SellerMember, User
+from server.models import Commune, Seller, SellerMember
 from server.permissions import Permission, check_seller
 from server.phones import normalize_mobile
-from server.services import audit
+from server.services import accounts, audit
 
 SELLER_KINDS = ("household", "cooperative")
 MEMBER_ROLES = ("manager", "member")
@@ -61,22 +60,12 @@ def update_seller(user, seller_id, changes):
     return seller
 
 
-def _user_for_phone(phone):
-    """The person with this phone, created (not yet signed in) if new."""
-    user = db.session.scalars(select(User).where(User.phone == phone)).first()
-    if user is None:
-        user = User(phone=phone)
-        db.session.add(user)
-        db.session.flush()
-    return user
-
-
 def add_member(user, seller_id, raw_phone, role):
     """Add a person to a cooperative by phone; returns (member, created)."""
     seller = get_seller(user, seller_id, Permission.SELLERS_MANAGE_MEMBERS)
     if seller.kind != "cooperative":
         raise InvalidInput(errors={"kind": [_l("Only cooperatives have members.")]})
-    person = _user_for_phone(normalize_mobile(raw_phone))
+    person, _created = accounts.user_for_phone(normalize_mobile(raw_phone))
     member = next((m for m in seller.members if m.user_id == person.id), None)
     if member is not None and member.role == "owner":
         raise InvalidInput(errors={"phone": [_l("This person is the owner of the cooperative.")]})

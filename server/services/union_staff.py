@@ -7,7 +7,7 @@ from server.extensions import db
 from server.models import Cohort, CohortTrainer, RoleGrant, UnionBranch, User
 from server.permissions import Role, union_ids
 from server.phones import normalize_mobile
-from server.services import audit
+from server.services import accounts, audit
 
 
 def _branch(user, union_id):
@@ -30,20 +30,13 @@ def list_trainers(user, union_id):
 def add_trainer(user, union_id, raw_phone, full_name):
     """Make a person a trainer of the branch (creating the account if needed). Returns (trainer, created)."""
     branch = _branch(user, union_id)
-    phone = normalize_mobile(raw_phone)
-    trainer = db.session.scalars(select(User).where(User.phone == phone)).first()
-    if trainer is None:
-        trainer = User(phone=phone, full_name=full_name)
-        db.session.add(trainer)
-        db.session.flush()
-    elif not trainer.full_name:
-        trainer.full_name = full_name
-    if any(g.role == Role.TRAINER and g.union_id == branch.id for g in trainer.grants):
-        return trainer, False
-    trainer.grants.append(RoleGrant(role=Role.TRAINER.value, union_id=branch.id))
-    audit.record("union.trainer_added", actor=user, subject=trainer, details={"union_id": branch.id})
+    trainer, _created = accounts.user_for_phone(normalize_mobile(raw_phone), full_name)
+    added = not any(g.role == Role.TRAINER and g.union_id == branch.id for g in trainer.grants)
+    if added:
+        trainer.grants.append(RoleGrant(role=Role.TRAINER.value, union_id=branch.id))
+        audit.record("union.trainer_added", actor=user, subject=trainer, details={"union_id": branch.id})
     db.session.commit()
-    return trainer, True
+    return trainer, added
 
 
 def remove_trainer(user, union_id, trainer_id):

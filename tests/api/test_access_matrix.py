@@ -10,6 +10,7 @@ VIEW = {"owner": 200, "member": 200, "admin": 200}
 EDIT = {"owner": 200, "member": 200, "admin": 403}
 CREATE = {"owner": 201, "member": 201, "admin": 403}
 OWNER_ONLY = {"owner": 200, "member": 403, "admin": 403}
+MEMBERS_ONLY = {"owner": 200, "member": 200, "admin": 403}
 PAYOUT = {"bank_bin": "970405", "account_number": "3100205123456", "account_name": "Lo Thi Mai"}
 
 # Roles of the matrix. "owner" and "member" relate to the cooperative under test; every other
@@ -37,9 +38,9 @@ SELLER_ROUTES = [
     ("POST", "/api/v1/products/{product}/photos", "photo", CREATE),
     ("PUT", "/api/v1/products/{product}/photos/order", {"photo_ids": ["{photo}"]}, EDIT),
     ("DELETE", "/api/v1/products/{product}/photos/{photo}", None, {"owner": 204, "member": 204, "admin": 403}),
-    ("GET", "/api/v1/sellers/{seller}/payout", None, VIEW),
+    ("GET", "/api/v1/sellers/{seller}/payout", None, MEMBERS_ONLY),
     ("PUT", "/api/v1/sellers/{seller}/payout", PAYOUT, OWNER_ONLY),
-    ("GET", "/api/v1/sellers/{seller}/vietqr?amount=50000", None, VIEW),
+    ("GET", "/api/v1/sellers/{seller}/vietqr?amount=50000", None, MEMBERS_ONLY),
     ("GET", "/api/v1/sellers/{seller}/channels", None, VIEW),
     ("POST", "/api/v1/sellers/{seller}/channels", {"channel": "zalo", "url": "https://zalo.me/0977000111"}, CREATE),
     ("DELETE", "/api/v1/sellers/{seller}/channels/{channel}", None, {"owner": 204, "member": 204, "admin": 403}),

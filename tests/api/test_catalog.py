@@ -174,3 +174,20 @@ def test_erased_seller_leaves_the_catalog(client, market):
     client.delete("/api/v1/me", headers=market["lan"].headers)
     assert ids(client.get("/api/v1/catalog")) == {market["honey"]["id"], market["tea"]["id"]}
     assert client.get(f"/p/{market['silk']['id']}").status_code == 404
+
+
+def test_feed_never_shows_products_that_were_never_published(client, market):
+    hidden = client.post(f"/api/v1/sellers/{market['na_hang']}/products", headers=market["mai"].headers,
+                         json={"title": "Bí mật chưa đăng bán 12345", "status": "archived"}).get_json()
+    ids_in_feed = {i["id"] for i in client.get("/api/v1/feeds/products").get_json()["items"]}
+    assert hidden["id"] not in ids_in_feed and market["draft"]["id"] not in ids_in_feed
+
+
+def test_unpublished_and_deleted_products_tell_floors_to_delist(client, market):
+    mai = market["mai"].headers
+    client.patch(f"/api/v1/products/{market['honey']['id']}", headers=mai, json={"status": "draft"})
+    assert client.delete(f"/api/v1/products/{market['tea']['id']}", headers=mai).status_code == 204
+    statuses = {i["id"]: i["status"] for i in client.get("/api/v1/feeds/products").get_json()["items"]}
+    assert statuses[market["honey"]["id"]] == "draft"
+    assert statuses[market["tea"]["id"]] == "archived"
+    assert market["tea"]["id"] not in {i["id"] for i in client.get("/api/v1/catalog").get_json()["items"]}

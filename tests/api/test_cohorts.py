@@ -63,7 +63,8 @@ def test_trainer_creates_and_runs_a_cohort(client, trainer, cohort):
     assert cohort["trainers"][0]["user_id"] == trainer.id
     assert cohort["commune_codes"] == [NA_HANG]
     assert cohort["union_name"] == "Hội Liên hiệp Phụ nữ tỉnh Tuyên Quang"
-    assert [c["id"] for c in client.get("/api/v1/cohorts", headers=trainer.headers).get_json()] == [cohort["id"]]
+    listing = client.get("/api/v1/cohorts", headers=trainer.headers).get_json()
+    assert [c["id"] for c in listing["items"]] == [cohort["id"]] and listing["total"] == 1
 
 
 @pytest.mark.parametrize(
@@ -183,7 +184,7 @@ def test_attendance_is_idempotent(client, trainer, cohort):
     conflict = client.post(url, headers=trainer.headers, json={**body, "topic": "Khác"})
     assert (first.status_code, retry.status_code, conflict.status_code) == (201, 200, 409)
     assert retry.get_json() == first.get_json()
-    assert len(client.get(url, headers=trainer.headers).get_json()) == 1
+    assert client.get(url, headers=trainer.headers).get_json()["total"] == 1
 
 
 def test_attendees_must_be_members(client, trainer, cohort, auth):
@@ -286,3 +287,61 @@ def test_cohort_access_matrix(client, auth, app, trainer, cohort, branch, role, 
     allowed = {"GET": 200, "POST": 201, "DELETE": 204}[method]
     expected = {"anonymous": 401, "trainer": allowed, "union_admin": allowed}.get(role, 404)
     assert response.status_code == expected, response.get_json()
+
+
+def test_a_household_already_using_the_app_is_invited_not_taken_over(client, trainer, cohort, auth, app):
+    household = auth.person(full_name="Hoàng Thị Hoa")
+    shop = client.post("/api/v1/sellers", headers=household.headers,
+                       json={"kind": "household", "name": "Hộ Hoa", "commune_code": NA_HANG}).get_json()
+    member = enrol(client, trainer, cohort["id"], phone=household.phone).get_json()
+    assert member["accepted_at"] is None
+    with app.app_context():
+        assert count(app, Consent) == 0  # nobody consents for a person who signs in herself
+    seller_url = f"/api/v1/sellers/{shop['id']}"
+    assert client.get(seller_url, headers=trainer.headers).status_code == 404
+
+    mine = client.get("/api/v1/me/cohorts", headers=household.headers).get_json()
+    assert [(c["id"], c["accepted_at"]) for c in mine] == [(cohort["id"], None)]
+    accepted = client.post(f"/api/v1/me/cohorts/{cohort['id']}/accept", headers=household.headers)
+    assert accepted.status_code == 200 and accepted.get_json()["accepted_at"]
+    assert client.get(seller_url, headers=trainer.headers).status_code == 200
+
+    assert client.delete(f"/api/v1/me/cohorts/{cohort['id']}", headers=household.headers).status_code == 204
+    assert client.get(seller_url, headers=trainer.headers).status_code == 404
+    assert client.post(f"/api/v1/me/cohorts/{cohort['id']}/accept", headers=household.headers).status_code == 404
+
+
+def test_households_from_another_province_cannot_be_enrolled(client, trainer, cohort):
+    response = enrol(client, trainer, cohort["id"], commune_code="00070")
+    assert response.status_code == 422
+    assert "commune_code" in response.get_json()["errors"]
+
+
+def test_trainers_help_with_products_but_not_money_deletions_sales_or_links(client, trainer, cohort):
+    member = enrol(client, trainer, cohort["id"]).get_json()
+    seller = member["seller_id"]
+    product = client.post(f"/api/v1/sellers/{seller}/products", headers=trainer.headers,
+                          json={"title": "Măng khô Nà Hang 500g", "price_vnd": 90_000}).get_json()
+    assert client.patch(f"/api/v1/products/{product['id']}", headers=trainer.headers,
+                        json={"stock": 5}).status_code == 200
+    refused = [
+        client.get(f"/api/v1/sellers/{seller}/payout", headers=trainer.headers),
+        client.get(f"/api/v1/sellers/{seller}/vietqr", headers=trainer.headers),
+        client.delete(f"/api/v1/products/{product['id']}", headers=trainer.headers),
+        client.post(f"/api/v1/sellers/{seller}/sales", headers=trainer.headers,
+                    json={"id": str(uuid.uuid4()), "occurred_on": "2026-11-01", "channel": "zalo", "amount_vnd": 1000}),
+        client.post(f"/api/v1/sellers/{seller}/channels", headers=trainer.headers,
+                    json={"channel": "zalo", "url": "https://zalo.me/0912111222"}),
+        client.patch(f"/api/v1/sellers/{seller}", headers=trainer.headers, json={"name": "Đổi tên"}),
+    ]
+    assert [r.status_code for r in refused] == [403] * 6
+
+
+def test_exports_keep_formulas_as_text(client, trainer, cohort):
+    enrol(client, trainer, cohort["id"], full_name='=HYPERLINK("http://evil.example","Bấm")')
+    response = client.get(f"/api/v1/cohorts/{cohort['id']}/export?format=xlsx", headers=trainer.headers)
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert sheet["A2"].data_type == "s"
+    assert sheet["A2"].value.startswith("'=HYPERLINK")
+    csv_text = client.get(f"/api/v1/cohorts/{cohort['id']}/export", headers=trainer.headers).data.decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(csv_text)))[1][0].startswith("'=HYPERLINK")

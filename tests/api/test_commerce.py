@@ -109,7 +109,7 @@ def test_same_channel_link_twice_is_kept_once(client, shop):
     link = {"channel": "shopee", "url": "https://shopee.vn/matongnahang"}
     assert client.post(f"/api/v1/sellers/{seller_id}/channels", headers=owner.headers, json=link).status_code == 201
     assert client.post(f"/api/v1/sellers/{seller_id}/channels", headers=owner.headers, json=link).status_code == 200
-    links = client.get(f"/api/v1/sellers/{seller_id}/channels", headers=owner.headers).get_json()
+    links = client.get(f"/api/v1/sellers/{seller_id}/channels", headers=owner.headers).get_json()["items"]
     assert len(links) == 1
     assert client.delete(f"/api/v1/sellers/{seller_id}/channels/{links[0]['id']}", headers=owner.headers).status_code == 204
 

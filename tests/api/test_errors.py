@@ -88,3 +88,24 @@ def test_malformed_json_is_a_clear_error(client):
     response = client.post("/api/v1/auth/otp", data=b"{not json", content_type="application/json")
     assert response.status_code in (400, 422)
     assert set(response.get_json()) >= ERROR_KEYS
+
+
+@pytest.mark.parametrize("path", ["/api/v1/sellers/99999999999999999999999", "/api/v1/cohorts/2147483648"])
+def test_ids_beyond_the_database_range_are_404_not_500(client, auth, path):
+    person = auth.person()
+    assert client.get(path, headers=person.headers).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["from=0001-01-01&to=9999-12-31", "group_by=month&from=9999-12-01&to=9999-12-31", "as_of=0001-01-01"],
+)
+def test_dates_out_of_any_sensible_range_are_422(client, auth, query):
+    manager = auth.person("manager")
+    for report in ("new-active-sellers", "commune-coverage", "training"):
+        response = client.get(f"/api/v1/reports/{report}?{query}", headers=manager.headers)
+        assert response.status_code in (200, 422), (report, response.get_json())
+        assert response.status_code != 500
+    response = client.get(f"/api/v1/reports/new-active-sellers?{query}", headers=manager.headers)
+    if "as_of" not in query:
+        assert response.status_code == 422

@@ -140,3 +140,24 @@ def test_export_includes_learning(client, auth):
 def test_answers_vary_by_language_and_user(client):
     response = client.get("/api/v1/provinces")
     assert {"Accept-Language", "Authorization"} <= set(response.vary)
+
+
+def test_export_and_erasure_cover_bank_details_and_links(client, auth, app):
+    from server.models import Channel, OtpChallenge, PayoutAccount
+
+    person = auth.person()
+    shop = client.post("/api/v1/sellers", headers=person.headers,
+                       json={"kind": "household", "name": "Hộ Mai", "commune_code": "02221"}).get_json()
+    client.put(f"/api/v1/sellers/{shop['id']}/payout", headers=person.headers,
+               json={"bank_bin": "970405", "account_number": "123456789", "account_name": "Nguyen Thi Mai"})
+    client.post(f"/api/v1/sellers/{shop['id']}/channels", headers=person.headers,
+                json={"channel": "facebook", "url": "https://facebook.com/nguyen.thi.mai"})
+    client.post("/api/v1/auth/otp", json={"phone": person.phone})
+    export = client.get("/api/v1/me/export", headers=person.headers).get_json()
+    assert export["payout_accounts"][0]["account_number"] == "123456789"
+    assert export["channels"][0]["url"] == "https://facebook.com/nguyen.thi.mai"
+
+    client.delete("/api/v1/me", headers=person.headers)
+    with app.app_context():
+        for model in (PayoutAccount, Channel, OtpChallenge):
+            assert db.session.scalars(select(model)).all() == [], model.__name__

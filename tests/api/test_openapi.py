@@ -17,7 +17,7 @@ UNDOCUMENTED = {
 
 def _openapi_path(rule):
     """"/provinces/<code>/communes" -> "/provinces/{code}/communes"."""
-    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+    return re.sub(r"<(?:[^:<>]+:)?(\w+)>", r"{\1}", rule)
 
 
 def test_document_is_valid_openapi_3(client):
@@ -43,6 +43,7 @@ BODYLESS_WRITES = {
     ("post", "/api/v1/auth/refresh"),
     ("post", "/api/v1/auth/logout"),
     ("post", "/api/v1/products/{product_id}/publish"),
+    ("post", "/api/v1/me/cohorts/{cohort_id}/accept"),
 }
 
 

@@ -52,6 +52,7 @@ def upgrade():
     sa.Column('seller_id', sa.Integer(), nullable=True),
     sa.Column('enrolled_by_id', sa.Integer(), nullable=False),
     sa.Column('enrolled_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_cohort_members_cohort_id_cohorts')),
     sa.ForeignKeyConstraint(['enrolled_by_id'], ['users.id'], name=op.f('fk_cohort_members_enrolled_by_id_users')),
     sa.ForeignKeyConstraint(['seller_id'], ['sellers.id'], name=op.f('fk_cohort_members_seller_id_sellers')),

@@ -2,17 +2,16 @@
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from server.clock import VIETNAM
 from server.errors import Forbidden, InvalidInput
 from server.extensions import db
 from server.models import Cohort, CohortMember, Province, UnionBranch
 from server.permissions import Permission, Role, manager_provinces, require, roles_of, union_ids
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 ACTIVE_WINDOW_DAYS = 90
 
 

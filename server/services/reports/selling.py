@@ -4,7 +4,7 @@ import math
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import distinct, exists, func, select
+from sqlalchemy import distinct, exists, func, or_, select
 
 from server.errors import InvalidInput
 from server.extensions import db
@@ -113,7 +113,8 @@ def _branches(scope, provinces):
     if scope.union_ids is not None:
         statement = statement.where(UnionBranch.id.in_(scope.union_ids))
     elif scope.province_codes is not None:
-        statement = statement.where(UnionBranch.province_code.in_(provinces))
+        # National branches run cohorts everywhere: their rows count the sellers in scope too.
+        statement = statement.where(or_(UnionBranch.province_code.in_(provinces), UnionBranch.province_code.is_(None)))
     return db.session.scalars(statement).all()
 
 
