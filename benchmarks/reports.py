@@ -31,10 +31,15 @@ from server.services.reports.scope import day_end, day_start  # noqa: E402
 TODAY = date(2026, 11, 24)
 PERIOD = (TODAY - timedelta(days=29), TODAY)
 
-ACTIVE_COUNTS = """
-    SELECT s.commune_code AS commune_code, count(*) AS n FROM sellers s
-    WHERE s.activated_at < :end_of_to
-      AND EXISTS (SELECT 1 FROM seller_activity a WHERE a.seller_id = s.id AND a.day BETWEEN :window_from AND :to)
+# "Active as of D", written the fastest way the schema allows: the latest activity day decides,
+# and the activity days are read only for sellers active again after D.
+ACTIVE_CONDITION = """
+    s.activated_at < :end_of_to AND s.last_activity_day >= :window_from
+    AND (s.last_activity_day <= :to
+         OR EXISTS (SELECT 1 FROM seller_activity a WHERE a.seller_id = s.id AND a.day BETWEEN :window_from AND :to))
+"""
+ACTIVE_COUNTS = f"""
+    SELECT s.commune_code AS commune_code, count(*) AS n FROM sellers s WHERE {ACTIVE_CONDITION}
     GROUP BY s.commune_code
 """
 
@@ -49,12 +54,10 @@ HAND_WRITTEN_SQL = {
         LEFT JOIN new_active na ON na.commune_code = c.code
         LEFT JOIN active ac ON ac.commune_code = c.code
         ORDER BY c.province_code, c.name_folded""",
-    "new-active-sellers (province, by gender)": """
+    "new-active-sellers (province, by gender)": f"""
         SELECT c.province_code, coalesce(u.gender, 'unknown'),
                sum(CASE WHEN s.activated_at >= :start_of_from AND s.activated_at < :end_of_to THEN 1 ELSE 0 END),
-               sum(CASE WHEN s.activated_at < :end_of_to AND EXISTS (
-                   SELECT 1 FROM seller_activity a WHERE a.seller_id = s.id AND a.day BETWEEN :window_from AND :to)
-                   THEN 1 ELSE 0 END)
+               sum(CASE WHEN {ACTIVE_CONDITION} THEN 1 ELSE 0 END)
         FROM sellers s JOIN communes c ON c.code = s.commune_code JOIN users u ON u.id = s.owner_id
         WHERE s.activated_at IS NOT NULL
         GROUP BY c.province_code, coalesce(u.gender, 'unknown')""",
@@ -65,12 +68,16 @@ HAND_WRITTEN_SQL = {
         LEFT JOIN active ac ON ac.commune_code = c.code
         GROUP BY p.code, p.name ORDER BY p.code""",
     "training (province)": """
-        WITH place AS (
-            SELECT DISTINCT s.owner_id AS user_id, c.province_code FROM sellers s JOIN communes c ON c.code = s.commune_code)
+        WITH recent AS (SELECT DISTINCT user_id FROM lesson_progress WHERE last_activity_at >= :start_of_from),
+        place AS (
+            SELECT r.user_id, c.province_code FROM recent r
+            JOIN sellers s ON s.id = (SELECT min(s2.id) FROM sellers s2 WHERE s2.owner_id = r.user_id)
+            JOIN communes c ON c.code = s.commune_code)
         SELECT place.province_code,
                count(DISTINCT CASE WHEN lp.started_at < :end_of_to THEN lp.user_id END),
                sum(CASE WHEN lp.completed_at >= :start_of_from AND lp.completed_at < :end_of_to THEN 1 ELSE 0 END),
-               sum(CASE WHEN lp.started_at < :end_of_to THEN 1 ELSE 0 END)
+               sum(CASE WHEN lp.started_at < :end_of_to THEN 1 ELSE 0 END),
+               sum(CASE WHEN lp.started_at < :end_of_to AND lp.completed_at < :end_of_to THEN 1 ELSE 0 END)
         FROM lesson_progress lp JOIN place ON place.user_id = lp.user_id
         WHERE lp.last_activity_at >= :start_of_from
         GROUP BY place.province_code""",

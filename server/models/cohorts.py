@@ -72,7 +72,7 @@ class CohortMember(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     seller_id: Mapped[int | None] = mapped_column(ForeignKey("sellers.id"), index=True)
     enrolled_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
     # When the household agreed to be in the cohort: at enrolment when the trainer created the
     # account in person, else when the household accepts. Trainers help only accepted members' shops.
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,8 +1,8 @@
 """Sellers (households and cooperatives) and the people who run them."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.clock import now
@@ -26,6 +26,9 @@ class Seller(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
     # Set once, by the server, the first time the activation rule holds (SPEC §6).
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The latest Vietnam day with selling activity, kept with each seller_activity row: reports
+    # answer "active as of D" from it, and read the activity days only for sellers active after D.
+    last_activity_day: Mapped[date | None] = mapped_column(Date, index=True)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     owner = relationship("User")

@@ -1,6 +1,6 @@
 """Selling activity days and the one-time activation of a seller (SPEC §6 "Activation")."""
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -25,6 +25,11 @@ def record_activity(seller, kind, day=None):
     """
     day = day or vietnam_day(now())
     db.session.execute(_insert_ignoring_duplicates().values(seller_id=seller.id, day=day, kind=kind))
+    db.session.execute(
+        update(Seller)
+        .where(Seller.id == seller.id, or_(Seller.last_activity_day.is_(None), Seller.last_activity_day < day))
+        .values(last_activity_day=day)
+    )
 
 
 def _has_listing_with_photo(seller):

@@ -3,6 +3,7 @@
 import csv
 import io
 import random
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -27,7 +28,8 @@ def utc(*args):
 def seller(commune=NA_HANG, activated=None, activity=(), kind="household", gender="female"):
     """A seller with its activation moment and its selling days."""
     owner = UserFactory(gender=gender)
-    shop = SellerFactory(owner=owner, commune_code=commune, kind=kind, activated_at=activated)
+    shop = SellerFactory(owner=owner, commune_code=commune, kind=kind, activated_at=activated,
+                         last_activity_day=max(activity, default=None))
     for day in activity:
         SellerActivityFactory(seller_id=shop.id, day=day)
     return shop
@@ -237,3 +239,27 @@ def test_bad_report_parameters(client, national):
     for query in ({"from": "2026-12-01", "to": "2026-11-01"}, {"group_by": "village"}, {"by": "age"},
                   {"format": "pdf"}, {"province": "99"}, {"from": "yesterday"}):
         assert get(client, national, "/api/v1/reports/new-active-sellers", **query).status_code == 422, query
+
+
+def test_active_as_of_a_past_day_reads_the_days_of_sellers_active_since(client, app, national):
+    """A seller active again after D is judged on its days up to D, not on its latest one."""
+    with app.app_context():
+        seller(activated=utc(2026, 1, 5), activity=[date(2026, 6, 1), date(2026, 11, 20)])  # quiet before Oct
+        seller(activated=utc(2026, 1, 5), activity=[date(2026, 9, 15), date(2026, 11, 20)])  # active on 30 Sep
+    report = get(client, national, "/api/v1/reports/new-active-sellers", group_by="province",
+                 **{"from": "2026-09-01", "to": "2026-09-30"}).get_json()
+    assert report["totals"]["active_total"] == 1
+
+
+def test_recording_activity_keeps_the_latest_day(client, auth, clock, app):
+    from server.models import Seller
+
+    owner = auth.person()
+    shop = client.post("/api/v1/sellers", headers=owner.headers,
+                       json={"kind": "household", "name": "Hộ Mai", "commune_code": NA_HANG}).get_json()
+    for day in ("2026-10-20", "2026-09-01"):
+        client.post(f"/api/v1/sellers/{shop['id']}/sales", headers=owner.headers,
+                    json={"id": str(uuid.uuid4()), "occurred_on": day, "channel": "zalo",
+                          "amount_vnd": 50_000})
+    with app.app_context():
+        assert db.session.get(Seller, shop["id"]).last_activity_day == date(2026, 10, 20)

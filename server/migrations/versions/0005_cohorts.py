@@ -62,6 +62,7 @@ def upgrade():
     )
     with op.batch_alter_table('cohort_members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cohort_members_cohort_id'), ['cohort_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cohort_members_enrolled_at'), ['enrolled_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cohort_members_seller_id'), ['seller_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cohort_members_user_id'), ['user_id'], unique=False)
 
@@ -144,6 +145,7 @@ def downgrade():
     with op.batch_alter_table('cohort_members', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cohort_members_user_id'))
         batch_op.drop_index(batch_op.f('ix_cohort_members_seller_id'))
+        batch_op.drop_index(batch_op.f('ix_cohort_members_enrolled_at'))
         batch_op.drop_index(batch_op.f('ix_cohort_members_cohort_id'))
 
     op.drop_table('cohort_members')

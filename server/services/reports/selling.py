@@ -73,10 +73,18 @@ def activated_between(first_day, last_day):
 
 
 def active_as_of(day):
-    """Activated on or before `day`, with selling activity in the 90 days ending on `day`."""
+    """Activated on or before `day`, with selling activity in the 90 days ending on `day`.
+
+    A seller whose latest activity falls in the window is active; one whose latest activity is
+    before it is not; only sellers active again after `day` need their activity days read.
+    """
     first, last = active_window(day)
-    recent = exists().where(SellerActivity.seller_id == Seller.id, SellerActivity.day.between(first, last))
-    return (Seller.activated_at < day_end(day)) & recent
+    in_window = exists().where(SellerActivity.seller_id == Seller.id, SellerActivity.day.between(first, last))
+    return (
+        (Seller.activated_at < day_end(day))
+        & (Seller.last_activity_day >= first)
+        & ((Seller.last_activity_day <= last) | in_window)
+    )
 
 
 # --- rows of each grouping ---------------------------------------------------------------------
@@ -118,14 +126,29 @@ def _branches(scope, provinces):
     return db.session.scalars(statement).all()
 
 
+def _per_group(counts):
+    """{group: total over its splits} from {(group, split): count}."""
+    totals = {}
+    for (group, _), number in counts.items():
+        totals[group] = totals.get(group, 0) + number
+    return totals
+
+
+def _rows(groups, new_active, active, by):
+    """One row per group with its counts (and split counts when asked)."""
+    new_totals, active_totals = _per_group(new_active), _per_group(active)
+    rows = []
+    for key, fields in groups:
+        row = {**fields, "new_active": new_totals.get(key, 0), "active_total": active_totals.get(key, 0)}
+        if by:
+            row["new_active_by"] = {split: new_active.get((key, split), 0) for split in SPLITS[by]}
+            row["active_total_by"] = {split: active.get((key, split), 0) for split in SPLITS[by]}
+        rows.append(row)
+    return rows
+
+
 def _with_counts(fields, key, new_active, active, by):
-    row = dict(fields)
-    row["new_active"] = sum(n for (group, _), n in new_active.items() if group == key)
-    row["active_total"] = sum(n for (group, _), n in active.items() if group == key)
-    if by:
-        row["new_active_by"] = {split: new_active.get((key, split), 0) for split in SPLITS[by]}
-        row["active_total_by"] = {split: active.get((key, split), 0) for split in SPLITS[by]}
-    return row
+    return _rows([(key, fields)], new_active, active, by)[0]
 
 
 def _months(first_day, last_day):
@@ -155,7 +178,7 @@ def new_active_sellers(scope, first_day, last_day, group_by="commune", by=None):
         return _by_month(scope, first_day, last_day, by)
     new_active = _counts(scope, activated_between(first_day, last_day), group_by, by)
     active = _counts(scope, active_as_of(last_day), group_by, by)
-    items = [_with_counts(fields, key, new_active, active, by) for key, fields in group_rows(scope, group_by)]
+    items = _rows(group_rows(scope, group_by), new_active, active, by)
     if group_by in ("commune", "province"):
         total_new, total_active = _summed(new_active), _summed(active)
     else:
