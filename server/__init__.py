@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -24,6 +24,7 @@ def create_app(settings=None):
 
     register_extensions(app)
     register_blueprints(app)
+    register_input_guards(app)
     register_response_headers(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -85,6 +86,18 @@ def register_blueprints(app):
     register_api_blueprints(api)
     app.register_blueprint(docs_assets)
     app.register_blueprint(pages)
+
+
+def register_input_guards(app):
+    @app.before_request
+    def refuse_nul_characters():
+        """Text cannot hold the NUL character (PostgreSQL refuses it): say so before anything is stored."""
+        from server.errors import InvalidInput
+        from server.messages import NUL_CHARACTER
+
+        in_json = request.is_json and (b"\\u0000" in request.get_data(cache=True) or b"\x00" in request.get_data())
+        if "\x00" in request.path or any("\x00" in value for value in request.args.values()) or in_json:
+            raise InvalidInput(errors={"request": [NUL_CHARACTER]})
 
 
 def register_response_headers(app):

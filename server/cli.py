@@ -10,6 +10,7 @@ from flask_migrate import upgrade
 from server import i18n
 from server.content import ContentError
 from server.content_cli import content
+from server.demo.command import demo_data_command
 from server.errors import InvalidInput
 from server.permissions import STAFF_ROLES
 from server.services.accounts import create_staff_user
@@ -88,3 +89,4 @@ def register_commands(app):
     app.cli.add_command(create_user_command)
     app.cli.add_command(translate)
     app.cli.add_command(content)
+    app.cli.add_command(demo_data_command)

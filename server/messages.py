@@ -25,6 +25,8 @@ STATUS_MESSAGES = {
     503: _l("The service is temporarily unavailable. Please try again later."),
 }
 
+NUL_CHARACTER = _l("Text cannot contain the NUL character.")
+
 # marshmallow and webargs write these in English; we translate them on the way out.
 VALIDATION_TEMPLATES = (
     N_("Missing data for required field."),

@@ -1,5 +1,7 @@
 """Pages served outside the JSON API: media files of local storage, shareable product pages."""
 
+from pathlib import Path
+
 from flask import Blueprint, abort, current_app, render_template, send_from_directory
 from flask_babel import format_currency, get_locale
 
@@ -9,6 +11,8 @@ from server.services.products import photo_urls
 from server.storage import LocalStorage
 
 blp = Blueprint("pages", __name__, template_folder="templates")
+
+DEMO_PHOTOS = "demo/photos/"
 
 
 @blp.app_context_processor
@@ -22,6 +26,9 @@ def media(key):
     storage = current_app.extensions["storage"]
     if not isinstance(storage, LocalStorage):
         abort(404)
+    if key.startswith(DEMO_PHOTOS) and not storage.exists(key):
+        # `flask demo-data` writes photo records, not files: show a stand-in picture.
+        return send_from_directory(Path(__file__).parent / "static", "demo-photo.jpg", max_age=86400)
     return send_from_directory(storage.root, key, max_age=31536000)
 
 

@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from sqlalchemy import literal
+
 _D_STROKE = str.maketrans({"đ": "d", "Đ": "d"})
 
 
@@ -10,6 +12,11 @@ def fold(text):
     decomposed = unicodedata.normalize("NFD", text.translate(_D_STROKE))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.lower().split())
+
+
+def word_start(folded_column, word):
+    """SQL condition: some word of the folded text starts with `word` ("rung" finds "rừng", not "trứng")."""
+    return (literal(" ") + folded_column).contains(" " + word, autoescape=True)
 
 
 def search_words(query):

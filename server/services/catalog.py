@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import Commune, Product, Seller
-from server.text import search_words
+from server.text import search_words, word_start
 
 FEED_PAGE_SIZE = 100
 
@@ -40,7 +40,7 @@ def catalog_query(province=None, commune=None, q=None, category=None, ocop=None)
     if ocop is not None:
         statement = statement.where(Product.ocop_stars >= ocop)
     for word in search_words(q):
-        statement = statement.where(Product.search_text.contains(word, autoescape=True))
+        statement = statement.where(word_start(Product.search_text, word))
     return _with_everything(statement.order_by(Product.published_at.desc(), Product.id))
 
 

@@ -9,7 +9,7 @@ from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import Commune, Province, UnionBranch
 from server.pagination import paginate
-from server.text import search_words
+from server.text import search_words, word_start
 
 
 def normalize_province_code(code):
@@ -42,7 +42,7 @@ def search_communes(query=None, province_code=None, page=1, page_size=20):
     """Communes whose name holds every word of the query, ignoring accents and case."""
     statement = select(Commune)
     for word in search_words(query):
-        statement = statement.where(Commune.name_folded.contains(word, autoescape=True))
+        statement = statement.where(word_start(Commune.name_folded, word))
     if province_code:
         province = db.session.get(Province, normalize_province_code(province_code))
         if province is None:

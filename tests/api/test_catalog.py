@@ -191,3 +191,19 @@ def test_unpublished_and_deleted_products_tell_floors_to_delist(client, market):
     assert statuses[market["honey"]["id"]] == "draft"
     assert statuses[market["tea"]["id"]] == "archived"
     assert market["tea"]["id"] not in {i["id"] for i in client.get("/api/v1/catalog").get_json()["items"]}
+
+
+def test_search_matches_the_start_of_words(client, auth):
+    person = auth.person()
+    shop = open_shop(client, person)
+    eggs = listed_product(client, person, shop, title="Trứng gà ta thả vườn 10 quả", description="Gà ăn thóc")
+    honey = listed_product(client, person, shop)
+    found = {i["id"] for i in client.get("/api/v1/catalog?q=rung").get_json()["items"]}
+    assert found == {honey["id"]} and eggs["id"] not in found
+    assert {i["id"] for i in client.get("/api/v1/catalog?q=trung ga").get_json()["items"]} == {eggs["id"]}
+
+
+def test_demo_photo_records_show_a_stand_in_picture(client):
+    response = client.get("/media/demo/photos/abc/def/large.jpg")
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    assert client.get("/media/photos/abc/def/large.jpg").status_code == 404

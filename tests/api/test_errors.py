@@ -109,3 +109,14 @@ def test_dates_out_of_any_sensible_range_are_422(client, auth, query):
     response = client.get(f"/api/v1/reports/new-active-sellers?{query}", headers=manager.headers)
     if "as_of" not in query:
         assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "request_args",
+    [{"path": "/api/v1/communes?q=%00"}, {"path": "/api/v1/unions?province=%00"},
+     {"path": "/api/v1/auth/otp", "method": "POST", "json": {"phone": "0912\u0000345678"}}],
+)
+def test_nul_characters_are_refused_clearly(client, request_args):
+    response = client.open(**request_args)
+    body = assert_error_shape(response, 422)
+    assert "request" in body["errors"]
