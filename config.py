@@ -47,6 +47,9 @@ def from_environment(environ=None):
         "S3_BUCKET": env.get("S3_BUCKET", ""),
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL") or None,
         "S3_REGION": env.get("S3_REGION", "ap-southeast-1"),
+        # Where browsers fetch photos from when not the bucket itself (a CDN in front of it).
+        "S3_PUBLIC_URL": env.get("S3_PUBLIC_URL") or None,
+        "MEDIA_URL_PREFIX": env.get("MEDIA_URL_PREFIX", "/media/"),
         "SMS_BACKEND": env.get("SMS_BACKEND", "outbox"),
         "SMS_OUTBOX_PATH": env.get("SMS_OUTBOX_PATH", str(INSTANCE_DIR / "sms-outbox.jsonl")),
         "SMS_HTTP_URL": env.get("SMS_HTTP_URL", ""),

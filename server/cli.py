@@ -1,4 +1,4 @@
-"""Command-line commands: `flask --app wsgi setup`, `flask --app wsgi translate ...`."""
+"""Command-line commands: setup, demo-data, create-user, content validate, translate extract|update|compile."""
 
 from pathlib import Path
 
