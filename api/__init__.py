@@ -1,6 +1,7 @@
 """The JSON API: one module per resource, each a flask-smorest Blueprint with its schemas."""
 
-from api import (
+from api.access import register_converters
+from api import (  # noqa: I001 - the resource modules, after the shared helpers
     auth, catalog, channels, cohorts, health, learning, me, payouts, places, products, reports, sales, sellers,
     union_staff, unions,
 )
@@ -25,6 +26,7 @@ BLUEPRINTS = (
 )
 
 
-def register_blueprints(api):
+def register_blueprints(app, api):
+    register_converters(app, api)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)

@@ -5,6 +5,9 @@ from datetime import UTC, date, datetime
 import marshmallow as ma
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
+from werkzeug.routing import IntegerConverter
+
+from server.spreadsheets import FORMATS
 
 BEARER = [{"bearerAuth": []}]
 UNAUTHORIZED = {"401": {"$ref": "#/components/responses/DEFAULT_ERROR"}}
@@ -28,6 +31,29 @@ MOMENT_RANGE = ma.validate.Range(min=datetime(2000, 1, 1, tzinfo=UTC), max=datet
 def Day(**kwargs):  # noqa: N802 - a field factory, named like the fields it makes
     """A calendar day from 2000 to 2100."""
     return ma.fields.Date(validate=DAY_RANGE, **kwargs)
+
+
+MAX_ID = 2_147_483_647
+
+
+class IdConverter(IntegerConverter):
+    """`<id:seller_id>`: a database id. Ids are 32-bit on PostgreSQL; larger numbers are simply not found."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, max=MAX_ID)
+
+
+def id_parameter_schema(_converter):
+    return {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+
+
+def register_converters(app, api):
+    app.url_map.converters["id"] = IdConverter
+    api.register_converter(IdConverter, id_parameter_schema)
+
+
+class ExportArgs(ma.Schema):
+    format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(FORMATS))
 
 
 class Trimmed(ma.fields.String):

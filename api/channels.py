@@ -26,7 +26,7 @@ class ChannelCreateSchema(ma.Schema):
                   metadata={"example": "https://shopee.vn/matongnahang"})
 
 
-@blp.route("/<int(max=2147483647):seller_id>/channels")
+@blp.route("/<id:seller_id>/channels")
 class Channels(MethodView):
     @login_required
     @blp.arguments(PageArgs, location="query")
@@ -45,7 +45,7 @@ class Channels(MethodView):
         return link, 201 if created else 200
 
 
-@blp.route("/<int(max=2147483647):seller_id>/channels/<int(max=2147483647):channel_id>")
+@blp.route("/<id:seller_id>/channels/<id:channel_id>")
 class ChannelDetail(MethodView):
     @login_required
     @blp.response(204)

@@ -5,13 +5,13 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
-from api.access import Day, Trimmed, login_required
+from api.access import Day, ExportArgs, Trimmed, login_required
 from api.me import ConsentRequestSchema
 from api.pagination import PageArgs, page_of
 from server.pagination import paginate
 from server.services import cohort_progress, cohorts, places
 from server.services.sellers import SELLER_KINDS
-from server.spreadsheets import FILE_RESPONSE, FORMATS, download
+from server.spreadsheets import FILE_RESPONSE, download
 
 blp = Blueprint("cohorts", __name__, url_prefix="/api/v1", description="Training cohorts")
 
@@ -111,10 +111,6 @@ class SessionCreateSchema(ma.Schema):
     attendee_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=ma.validate.Length(max=500))
 
 
-class ExportArgs(ma.Schema):
-    format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(FORMATS))
-
-
 @blp.route("/cohorts")
 class Cohorts(MethodView):
     @login_required
@@ -132,7 +128,7 @@ class Cohorts(MethodView):
         return cohorts.create_cohort(current_user, **body)
 
 
-@blp.route("/cohorts/<int(max=2147483647):cohort_id>")
+@blp.route("/cohorts/<id:cohort_id>")
 class CohortDetail(MethodView):
     @login_required
     @blp.response(200, CohortDetailSchema)
@@ -141,7 +137,7 @@ class CohortDetail(MethodView):
         return cohorts.get_cohort(current_user, cohort_id)
 
 
-@blp.route("/cohorts/<int(max=2147483647):cohort_id>/trainers")
+@blp.route("/cohorts/<id:cohort_id>/trainers")
 class CohortTrainers(MethodView):
     @login_required
     @blp.arguments(TrainersSchema)
@@ -151,7 +147,7 @@ class CohortTrainers(MethodView):
         return cohorts.set_trainers(current_user, cohort_id, body["trainer_ids"])
 
 
-@blp.route("/cohorts/<int(max=2147483647):cohort_id>/members")
+@blp.route("/cohorts/<id:cohort_id>/members")
 class CohortMembers(MethodView):
     @login_required
     @blp.arguments(EnrolSchema)
@@ -164,7 +160,7 @@ class CohortMembers(MethodView):
         return member, 201 if created else 200
 
 
-@blp.route("/cohorts/<int(max=2147483647):cohort_id>/members/<int(max=2147483647):user_id>")
+@blp.route("/cohorts/<id:cohort_id>/members/<id:user_id>")
 class CohortMember(MethodView):
     @login_required
     @blp.response(204)
@@ -174,7 +170,7 @@ class CohortMember(MethodView):
         return ""
 
 
-@blp.route("/cohorts/<int(max=2147483647):cohort_id>/progress")
+@blp.route("/cohorts/<id:cohort_id>/progress")
 class CohortProgress(MethodView):
     @login_required
     @blp.response(200, ProgressSchema)
@@ -183,7 +179,7 @@ class CohortProgress(MethodView):
         return {"items": cohort_progress.progress(current_user, cohort_id)}
 
 
-@blp.route("/cohorts/<int(max=2147483647):cohort_id>/sessions")
+@blp.route("/cohorts/<id:cohort_id>/sessions")
 class CohortSessions(MethodView):
     @login_required
     @blp.arguments(PageArgs, location="query")
@@ -203,7 +199,7 @@ class CohortSessions(MethodView):
         return session, 201 if created else 200
 
 
-@blp.route("/cohorts/<int(max=2147483647):cohort_id>/export")
+@blp.route("/cohorts/<id:cohort_id>/export")
 class CohortExport(MethodView):
     @login_required
     @blp.arguments(ExportArgs, location="query")
@@ -237,7 +233,7 @@ class MyCohorts(MethodView):
         return cohorts.memberships_of(current_user)
 
 
-@blp.route("/me/cohorts/<int(max=2147483647):cohort_id>/accept")
+@blp.route("/me/cohorts/<id:cohort_id>/accept")
 class AcceptCohort(MethodView):
     @login_required
     @blp.response(200, MyCohortSchema)
@@ -246,7 +242,7 @@ class AcceptCohort(MethodView):
         return cohorts.respond_to_invitation(current_user, cohort_id, accept=True)
 
 
-@blp.route("/me/cohorts/<int(max=2147483647):cohort_id>")
+@blp.route("/me/cohorts/<id:cohort_id>")
 class LeaveCohort(MethodView):
     @login_required
     @blp.response(204)

@@ -46,7 +46,7 @@ class BankSchema(ma.Schema):
     name = ma.fields.String(required=True)
 
 
-@blp.route("/<int(max=2147483647):seller_id>/payout")
+@blp.route("/<id:seller_id>/payout")
 class Payout(MethodView):
     @login_required
     @blp.response(200, PayoutSchema)
@@ -62,7 +62,7 @@ class Payout(MethodView):
         return commerce.set_payout(current_user, seller_id, **body)
 
 
-@blp.route("/<int(max=2147483647):seller_id>/vietqr")
+@blp.route("/<id:seller_id>/vietqr")
 class VietQr(MethodView):
     @login_required
     @blp.arguments(VietQrArgs, location="query")

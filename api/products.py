@@ -7,14 +7,14 @@ from flask_babel import format_currency
 from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
-from api.access import Trimmed, login_required
+from api.access import ExportArgs, Trimmed, login_required
 from api.pagination import PageArgs, page_of
 from server.pagination import paginate
 from server.permissions import Permission
 from server.services import product_export, products
 from server.services.categories import CATEGORIES
 from server.services.photo_processing import hint_message
-from server.spreadsheets import FILE_RESPONSE, FORMATS, download
+from server.spreadsheets import FILE_RESPONSE, download
 
 blp = Blueprint("products", __name__, url_prefix="/api/v1", description="Products and photos")
 
@@ -108,11 +108,7 @@ class PhotoUploadSchema(ma.Schema):
     file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 
-class ExportArgs(ma.Schema):
-    format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(FORMATS))
-
-
-@blp.route("/sellers/<int(max=2147483647):seller_id>/products")
+@blp.route("/sellers/<id:seller_id>/products")
 class SellerProducts(MethodView):
     @login_required
     @blp.arguments(ProductListArgs, location="query")
@@ -197,7 +193,7 @@ class ProductPhoto(MethodView):
         return ""
 
 
-@blp.route("/sellers/<int(max=2147483647):seller_id>/products/export")
+@blp.route("/sellers/<id:seller_id>/products/export")
 class ProductExport(MethodView):
     @login_required
     @blp.arguments(ExportArgs, location="query")

@@ -40,7 +40,7 @@ class SaleListArgs(PageArgs):
     date_to = Day(data_key="to")
 
 
-@blp.route("/<int(max=2147483647):seller_id>/sales")
+@blp.route("/<id:seller_id>/sales")
 class Sales(MethodView):
     @login_required
     @blp.arguments(SaleListArgs, location="query")

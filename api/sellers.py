@@ -80,7 +80,7 @@ class Sellers(MethodView):
         return sellers.create_seller(current_user, **body)
 
 
-@blp.route("/<int(max=2147483647):seller_id>")
+@blp.route("/<id:seller_id>")
 class SellerDetail(MethodView):
     @login_required
     @blp.response(200, SellerSchema)
@@ -99,7 +99,7 @@ class SellerDetail(MethodView):
         return sellers.update_seller(current_user, seller_id, changes)
 
 
-@blp.route("/<int(max=2147483647):seller_id>/members")
+@blp.route("/<id:seller_id>/members")
 class SellerMembers(MethodView):
     @login_required
     @blp.arguments(MemberCreateSchema)
@@ -113,7 +113,7 @@ class SellerMembers(MethodView):
         return member, 201 if created else 200
 
 
-@blp.route("/<int(max=2147483647):seller_id>/onboarding")
+@blp.route("/<id:seller_id>/onboarding")
 class SellerOnboarding(MethodView):
     @login_required
     @blp.response(200, OnboardingSchema)

@@ -22,7 +22,7 @@ class TrainerCreateSchema(ma.Schema):
     full_name = Trimmed(required=True, validate=ma.validate.Length(min=1, max=100))
 
 
-@blp.route("/<int(max=2147483647):union_id>/trainers")
+@blp.route("/<id:union_id>/trainers")
 class BranchTrainers(MethodView):
     @login_required
     @blp.response(200, BranchTrainerSchema(many=True))
@@ -40,7 +40,7 @@ class BranchTrainers(MethodView):
         return trainer, 201 if created else 200
 
 
-@blp.route("/<int(max=2147483647):union_id>/trainers/<int(max=2147483647):user_id>")
+@blp.route("/<id:union_id>/trainers/<id:user_id>")
 class BranchTrainer(MethodView):
     @login_required
     @blp.response(204)

@@ -83,7 +83,7 @@ def register_blueprints(app):
     from server.docs import blp as docs_assets
     from server.pages import blp as pages
 
-    register_api_blueprints(api)
+    register_api_blueprints(app, api)
     app.register_blueprint(docs_assets)
     app.register_blueprint(pages)
 
