@@ -12,6 +12,7 @@ from server.models import (
 )
 from server.permissions import STAFF_ROLES, Role
 from server.phones import normalize_mobile
+from server.services.places import normalize_province_code
 from server.services import audit
 from server.services.auth import revoke_all_sessions
 
@@ -213,7 +214,7 @@ def _scopes(role, union_id, province_codes, national):
     if role == Role.MANAGER:
         if national:
             return [(None, None)]
-        codes = [code.zfill(2) for code in province_codes]
+        codes = [normalize_province_code(code) for code in province_codes]
         if not codes or any(db.session.get(Province, code) is None for code in codes):
             raise InvalidInput(errors={"province": [_l("Managers need valid province codes, or national scope.")]})
         return [(None, code) for code in codes]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import Commune, Product, Seller
+from server.services.places import normalize_province_code
 from server.text import search_words, word_start
 
 FEED_PAGE_SIZE = 100
@@ -32,7 +33,7 @@ def catalog_query(province=None, commune=None, q=None, category=None, ocop=None)
     )
     if province:
         statement = statement.join(Commune, Commune.code == Seller.commune_code).where(
-            Commune.province_code == province.zfill(2))
+            Commune.province_code == normalize_province_code(province))
     if commune:
         statement = statement.where(Seller.commune_code == commune)
     if category:
@@ -77,7 +78,7 @@ def feed(province=None, updated_since=None, cursor=None, limit=FEED_PAGE_SIZE):
         Product.published_at.is_not(None))
     if province:
         statement = statement.join(Commune, Commune.code == Seller.commune_code).where(
-            Commune.province_code == province.zfill(2))
+            Commune.province_code == normalize_province_code(province))
     if updated_since:
         statement = statement.where(Product.updated_at > updated_since)
     if cursor:

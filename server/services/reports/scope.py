@@ -11,6 +11,7 @@ from server.errors import Forbidden, InvalidInput
 from server.extensions import db
 from server.models import Cohort, CohortMember, Province, UnionBranch
 from server.permissions import Permission, Role, manager_provinces, require, roles_of, union_ids
+from server.services.places import normalize_province_code
 
 ACTIVE_WINDOW_DAYS = 90
 
@@ -54,7 +55,7 @@ def resolve(user, province=None):
         national = any(branch.province_code is None for branch in branches)
         allowed = None if national else {branch.province_code for branch in branches}
     if province:
-        code = province.zfill(2)
+        code = normalize_province_code(province)
         if db.session.get(Province, code) is None:
             raise InvalidInput(errors={"province": [_l("Unknown province code.")]})
         if allowed is not None and code not in allowed:
