@@ -13,6 +13,9 @@ DEV_JWT_SECRET_KEY = "dev-only-jwt-secret-key-change-me"
 MIN_SECRET_LENGTH = 32
 
 ENVIRONMENTS = ("development", "production", "test")
+# Where the app answers by default: `bin/run` in development, the test client's host in tests.
+# Production has no default: it must say where people reach it.
+DEFAULT_PUBLIC_BASE_URL = {"development": "http://127.0.0.1:5000", "test": "http://localhost", "production": ""}
 
 
 class ConfigError(RuntimeError):
@@ -50,6 +53,9 @@ def from_environment(environ=None):
         # Where browsers fetch photos from when not the bucket itself (a CDN in front of it).
         "S3_PUBLIC_URL": env.get("S3_PUBLIC_URL") or None,
         "MEDIA_URL_PREFIX": env.get("MEDIA_URL_PREFIX", "/media/"),
+        # The address people reach the app at. Links in SMS, share links, photo URLs and OpenGraph
+        # tags are built from it, never from the request's Host header (which a client chooses).
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", DEFAULT_PUBLIC_BASE_URL[app_env]).rstrip("/"),
         "SMS_BACKEND": env.get("SMS_BACKEND", "outbox"),
         "SMS_OUTBOX_PATH": env.get("SMS_OUTBOX_PATH", str(INSTANCE_DIR / "sms-outbox.jsonl")),
         "SMS_HTTP_URL": env.get("SMS_HTTP_URL", ""),

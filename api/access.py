@@ -2,12 +2,20 @@
 
 from datetime import UTC, date, datetime
 
+import flask_smorest
 import marshmallow as ma
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 from werkzeug.routing import IntegerConverter
 
+from api.parser import RequestParser
 from server.spreadsheets import FORMATS
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint, reading request bodies with our parser (api/parser.py)."""
+
+    ARGUMENTS_PARSER = RequestParser()
+
 
 BEARER = [{"bearerAuth": []}]
 UNAUTHORIZED = {"401": {"$ref": "#/components/responses/DEFAULT_ERROR"}}

@@ -4,9 +4,8 @@ import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt
-from flask_smorest import Blueprint
 
-from api.access import Trimmed, login_required, refresh_token_required
+from api.access import Blueprint, Trimmed, login_required, refresh_token_required
 from api.me import MeSchema, me_view
 from server.extensions import limiter
 from server.services import auth

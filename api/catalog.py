@@ -2,9 +2,8 @@
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from api.access import MOMENT_RANGE
+from api.access import Blueprint, MOMENT_RANGE
 from api.pagination import PageArgs, page_of
 from api.products import photo_urls_field, price_display, share_url
 from server.pagination import paginate

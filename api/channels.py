@@ -3,9 +3,8 @@
 import marshmallow as ma
 from flask.views import MethodView
 from flask_jwt_extended import current_user
-from flask_smorest import Blueprint
 
-from api.access import Trimmed, login_required
+from api.access import Blueprint, Trimmed, login_required
 from api.pagination import PageArgs, page_of
 from server.pagination import paginate
 from server.services import commerce

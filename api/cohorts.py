@@ -3,13 +3,12 @@
 import marshmallow as ma
 from flask.views import MethodView
 from flask_jwt_extended import current_user
-from flask_smorest import Blueprint
 
-from api.access import Day, ExportArgs, Trimmed, login_required
+from api.access import Blueprint, Day, ExportArgs, Trimmed, login_required
 from api.me import ConsentRequestSchema
 from api.pagination import PageArgs, page_of
 from server.pagination import paginate
-from server.services import cohort_progress, cohorts, places
+from server.services import attendance, cohort_progress, cohorts, places
 from server.services.sellers import SELLER_KINDS
 from server.spreadsheets import FILE_RESPONSE, download
 
@@ -186,7 +185,7 @@ class CohortSessions(MethodView):
     @blp.response(200, page_of(SessionSchema))
     def get(self, args, cohort_id):
         """In-person sessions of the cohort, newest first."""
-        return paginate(cohorts.list_sessions(current_user, cohort_id), args["page"], args["page_size"])
+        return paginate(attendance.list_sessions(current_user, cohort_id), args["page"], args["page_size"])
 
     @login_required
     @blp.arguments(SessionCreateSchema)
@@ -195,7 +194,7 @@ class CohortSessions(MethodView):
     @blp.alt_response(409, description="This id was used for a different session.")
     def post(self, body, cohort_id):
         """Record an in-person session and who attended."""
-        session, created = cohorts.record_session(current_user, cohort_id, body)
+        session, created = attendance.record_session(current_user, cohort_id, body)
         return session, 201 if created else 200
 
 

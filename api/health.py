@@ -3,8 +3,8 @@
 import marshmallow as ma
 from flask import jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.access import Blueprint
 from server.errors import error_body
 from server.services.health import check_database
 

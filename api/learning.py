@@ -6,9 +6,8 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_jwt_extended import current_user, get_current_user, jwt_required
-from flask_smorest import Blueprint
 
-from api.access import BEARER, login_required
+from api.access import BEARER, Blueprint, login_required
 from server.models.learning import LESSON_SLUG_LENGTH
 from server.services import learning
 from server.services.onboarding import STEP_KEYS

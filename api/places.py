@@ -3,8 +3,8 @@
 import marshmallow as ma
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Blueprint
 
+from api.access import Blueprint
 from api.pagination import PageArgs, page_of
 from server.services import places
 

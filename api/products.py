@@ -5,9 +5,8 @@ from flask import request
 from flask.views import MethodView
 from flask_babel import format_currency
 from flask_jwt_extended import current_user
-from flask_smorest import Blueprint
 
-from api.access import ExportArgs, Trimmed, login_required
+from api.access import Blueprint, ExportArgs, Trimmed, login_required
 from api.pagination import PageArgs, page_of
 from server.pagination import paginate
 from server.permissions import Permission

@@ -4,9 +4,8 @@
 import marshmallow as ma
 from flask.views import MethodView
 from flask_jwt_extended import current_user
-from flask_smorest import Blueprint
 
-from api.access import Day, login_required
+from api.access import Blueprint, Day, login_required
 from server.clock import now, vietnam_day
 from server.services.reports import scope as report_scope
 from server.services.reports import selling, training

@@ -4,9 +4,8 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_babel import format_currency
 from flask_jwt_extended import current_user
-from flask_smorest import Blueprint
 
-from api.access import Day, login_required
+from api.access import Blueprint, Day, login_required
 from api.pagination import PageArgs, page_of
 from server.pagination import paginate
 from server.services import commerce

@@ -2,8 +2,8 @@
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.access import Blueprint
 from server.services import places
 from server.services.reference_data import UNION_KINDS
 

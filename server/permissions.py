@@ -28,6 +28,8 @@ class Permission(StrEnum):
     SELLERS_EDIT = "sellers:edit"
     SELLERS_MANAGE_MEMBERS = "sellers:manage_members"
     PAYOUT_VIEW = "payout:view"
+    # Money has its own permission, so that letting someone edit a shop never hands them the bank account.
+    PAYOUT_EDIT = "payout:edit"
     PRODUCTS_EDIT = "products:edit"
     PRODUCTS_DELETE = "products:delete"
     SALES_RECORD = "sales:record"
@@ -55,7 +57,7 @@ _RUNNING_THE_SHOP = {
     Permission.CHANNELS_MANAGE,
 }
 SELLER_MEMBER_PERMISSIONS = {
-    "owner": _RUNNING_THE_SHOP | {Permission.SELLERS_EDIT, Permission.SELLERS_MANAGE_MEMBERS},
+    "owner": _RUNNING_THE_SHOP | {Permission.SELLERS_EDIT, Permission.PAYOUT_EDIT, Permission.SELLERS_MANAGE_MEMBERS},
     "manager": _RUNNING_THE_SHOP,
     "member": _RUNNING_THE_SHOP,
 }

@@ -104,7 +104,7 @@ def write_sessions(rng, writer, ids, history, index, cohorts):
             track = tracks[cohort.tracks[number % len(cohort.tracks)]]
             attendees = [user_id for user_id, accepted_at in cohort.members
                          if accepted_at and vietnam_day(accepted_at) <= held_on and rng.random() < 0.75]
-            # As cohorts.record_session keeps them: sets, sorted.
+            # As attendance.record_session keeps them: sets, sorted.
             content = {"held_on": held_on, "topic": f"Buổi {number + 1}: {track.title('vi')}",
                        "lesson_slugs": sorted({lesson.slug for lesson in track.lessons}),
                        "attendee_ids": sorted(set(attendees))}

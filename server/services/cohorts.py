@@ -8,10 +8,8 @@ from sqlalchemy.orm import selectinload
 from server.clock import now
 from server.errors import Forbidden, InvalidInput, NotFound
 from server.extensions import db
-from server.idempotency import check_replay, fingerprint
 from server.models import (
-    Cohort, CohortCommune, CohortMember, CohortTrack, CohortTrainer, Commune, RoleGrant, Seller,
-    SessionAttendee, TrainingSession, UnionBranch,
+    Cohort, CohortCommune, CohortMember, CohortTrack, CohortTrainer, Commune, RoleGrant, Seller, UnionBranch,
 )
 from server.permissions import Permission, Role, require, roles_of, union_ids
 from server.phones import normalize_mobile
@@ -202,41 +200,3 @@ def remove_member(user, cohort_id, member_user_id):
     cohort.members.remove(member)
     audit.record("cohort.member_removed", actor=user, subject=member.user, details={"cohort_id": cohort.id})
     db.session.commit()
-
-
-# --- in-person sessions -----------------------------------------------------------------------
-
-def record_session(user, cohort_id, fields):
-    """Record attendance; the same id and content returns the first result. Returns (session, created)."""
-    cohort = get_cohort(user, cohort_id)
-    session_id = str(fields["id"])
-    content = {key: value for key, value in fields.items() if key != "id"}
-    # Who attended and what was covered are sets: the order and repeats of a retry do not matter.
-    content["attendee_ids"] = sorted(set(content["attendee_ids"]))
-    content["lesson_slugs"] = sorted(set(content["lesson_slugs"]))
-    existing = db.session.get(TrainingSession, session_id)
-    if existing is not None:
-        check_replay(existing.fingerprint, content, same_owner=existing.cohort_id == cohort.id)
-        return existing, False
-    member_ids = {m.user_id for m in cohort.members}
-    strangers = sorted(set(content["attendee_ids"]) - member_ids)
-    if strangers:
-        raise InvalidInput(errors={"attendee_ids": [_l("Only members of the cohort can attend its sessions.")]})
-    if set(content["lesson_slugs"]) - set(lessons.current_index().lessons):
-        raise InvalidInput(errors={"lesson_slugs": [_l("Unknown lesson.")]})
-    session = TrainingSession(id=session_id, cohort_id=cohort.id, held_on=content["held_on"],
-                              topic=content["topic"], lesson_slugs=list(content["lesson_slugs"]),
-                              recorded_by_id=user.id, fingerprint=fingerprint(content), created_at=now())
-    session.attendees = [SessionAttendee(user_id=uid) for uid in dict.fromkeys(content["attendee_ids"])]
-    db.session.add(session)
-    db.session.commit()
-    return session, True
-
-
-def list_sessions(user, cohort_id):
-    cohort = get_cohort(user, cohort_id)
-    return (
-        select(TrainingSession).where(TrainingSession.cohort_id == cohort.id)
-        .options(selectinload(TrainingSession.attendees))
-        .order_by(TrainingSession.held_on.desc(), TrainingSession.created_at.desc(), TrainingSession.id)
-    )

@@ -42,7 +42,7 @@ def _host_matches(host, domains):
 # --- payout and VietQR -------------------------------------------------------------------
 
 def set_payout(user, seller_id, bank_bin, account_number, account_name):
-    seller = get_seller(user, seller_id, Permission.SELLERS_EDIT)
+    seller = get_seller(user, seller_id, Permission.PAYOUT_EDIT)
     if bank_bin not in vietqr.BANKS:
         raise InvalidInput(errors={"bank_bin": [_l("Unknown bank. Choose your bank from the list.")]})
     account = db.session.get(PayoutAccount, seller.id)

@@ -1,0 +1,11 @@
+"""Absolute addresses of the app, built from PUBLIC_BASE_URL and never from the request's Host header."""
+
+from flask import current_app
+
+
+def public_url(path=""):
+    """`/p/123` -> "https://choque.example/p/123"; an address that is already absolute is kept."""
+    if path.startswith(("http://", "https://")):
+        return path
+    base = current_app.config["PUBLIC_BASE_URL"]
+    return f"{base}/{path.lstrip('/')}" if path else f"{base}/"
