@@ -2,8 +2,8 @@
 
 from api.access import register_converters
 from api import (  # noqa: I001 - the resource modules, after the shared helpers
-    auth, catalog, channels, cohorts, health, learning, me, payouts, places, products, reports, sales, sellers,
-    union_staff, unions,
+    auth, catalog, channels, cohorts, health, invitations, learning, me, payouts, places, products, reports, sales,
+    sellers, union_staff, unions,
 )
 
 BLUEPRINTS = (
@@ -22,6 +22,7 @@ BLUEPRINTS = (
     learning.blp,
     cohorts.blp,
     union_staff.blp,
+    invitations.blp,
     reports.blp,
 )
 

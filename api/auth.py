@@ -23,6 +23,12 @@ class VerifySchema(OtpRequestSchema):
                    metadata={"example": "123456"})
 
 
+class CodeSentSchema(ma.Schema):
+    expires_in = ma.fields.Integer(required=True, metadata={"description": "Seconds the code stays valid."})
+    resend_after = ma.fields.Integer(required=True, metadata={
+        "description": "Seconds to wait before offering to send another code."})
+
+
 class TokenPairSchema(ma.Schema):
     access_token = ma.fields.String(required=True)
     refresh_token = ma.fields.String(required=True)
@@ -42,12 +48,11 @@ class Otp(MethodView):
     decorators = [limiter.limit(_otp_ip_limit)]
 
     @blp.arguments(OtpRequestSchema)
-    @blp.response(202)
+    @blp.response(202, CodeSentSchema)
     @blp.alt_response(429, description="Too many codes for this phone or from this network.")
     def post(self, body):
         """Send a 6-digit sign-in code by SMS (valid 5 minutes)."""
-        auth.request_code(body["phone"])
-        return ""
+        return auth.request_code(body["phone"])
 
 
 @blp.route("/verify")
@@ -70,8 +75,10 @@ class Refresh(MethodView):
     @refresh_token_required
     @blp.response(200, TokenPairSchema)
     def post(self):
-        """New tokens for a refresh token; the old refresh token stops working."""
-        access, refresh = auth.refresh(current_user, get_jwt()["sid"])
+        """New tokens for a refresh token; the old refresh token stops working (sent again after a
+        minute, it signs the session out)."""
+        token = get_jwt()
+        access, refresh = auth.refresh(current_user, token["sid"], token["jti"])
         return {"access_token": access, "refresh_token": refresh}
 
 

@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from api.access import Blueprint, Day, ExportArgs, Trimmed, login_required
+from api.invitations import SentInvitationSchema
 from api.me import ConsentRequestSchema
 from api.pagination import PageArgs, page_of
 from server.pagination import paginate
@@ -28,8 +29,23 @@ class CohortMemberSchema(ma.Schema):
     seller_id = ma.fields.Integer(allow_none=True)
     enrolled_at = ma.fields.DateTime()
     enrolled_by_id = ma.fields.Integer()
-    accepted_at = ma.fields.DateTime(
-        allow_none=True, metadata={"description": "Null while an invited household has not accepted yet."})
+    accepted_at = ma.fields.DateTime(allow_none=True, metadata={"description": "When the household joined."})
+
+
+class EnrolmentSchema(ma.Schema):
+    """A member set up in person (`active`), or an invitation (`pending`) showing only the number typed."""
+
+    status = ma.fields.String(required=True, metadata={"enum": ["active", "pending"]})
+    user_id = ma.fields.Integer(allow_none=True, metadata={"description": "Null while the invitation is pending."})
+    full_name = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(required=True)
+    seller_id = ma.fields.Integer(allow_none=True)
+    enrolled_at = ma.fields.DateTime(required=True)
+    enrolled_by_id = ma.fields.Integer(required=True)
+    accepted_at = ma.fields.DateTime(allow_none=True)
+    invitation_id = ma.fields.Integer(allow_none=True)
+    sms_sent = ma.fields.Boolean(allow_none=True, metadata={
+        "description": "Whether the invitation SMS went out (limits per sender and per recipient may hold it back)."})
 
 
 class CohortSchema(ma.Schema):
@@ -150,13 +166,24 @@ class CohortTrainers(MethodView):
 class CohortMembers(MethodView):
     @login_required
     @blp.arguments(EnrolSchema)
-    @blp.response(201, CohortMemberSchema)
-    @blp.alt_response(200, schema=CohortMemberSchema, description="Already enrolled: nothing new was created.")
+    @blp.response(201, EnrolmentSchema)
+    @blp.alt_response(200, schema=EnrolmentSchema, description="Already enrolled or invited: nothing new was created.")
     def post(self, body, cohort_id):
-        """Enrol a household by phone on its behalf, with its consent; an invitation SMS goes out."""
-        member, created = cohorts.enrol(current_user, cohort_id, body["phone"], body["full_name"],
-                                        body["seller_kind"], body["commune_code"], body["consent"])
-        return member, 201 if created else 200
+        """Enrol a household by phone: a new phone is set up in person, with the consent recorded on its
+        behalf; a phone that has an account already gets an invitation to accept. An SMS goes out."""
+        enrolment, created = cohorts.enrol(current_user, cohort_id, body["phone"], body["full_name"],
+                                           body["seller_kind"], body["commune_code"], body["consent"])
+        return enrolment, 201 if created else 200
+
+
+@blp.route("/cohorts/<id:cohort_id>/invitations")
+class CohortInvitations(MethodView):
+    @login_required
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(SentInvitationSchema))
+    def get(self, args, cohort_id):
+        """Households invited who have not answered yet: the numbers typed, "pending"."""
+        return paginate(cohorts.pending_invitations(current_user, cohort_id), args["page"], args["page_size"])
 
 
 @blp.route("/cohorts/<id:cohort_id>/members/<id:user_id>")
@@ -219,8 +246,7 @@ class MyCohortSchema(ma.Schema):
     ends_on = ma.fields.Date(attribute="cohort.ends_on", allow_none=True)
     trainers = ma.fields.Function(lambda m: TrainerSchema(many=True).dump(m.cohort.trainers),
                                   metadata={"type": "array", "items": {"type": "object"}})
-    accepted_at = ma.fields.DateTime(allow_none=True, metadata={
-        "description": "Null for an invitation: accept it to let the cohort's trainers help with your shop."})
+    accepted_at = ma.fields.DateTime(allow_none=True, metadata={"description": "When I joined the cohort."})
 
 
 @blp.route("/me/cohorts")
@@ -228,7 +254,7 @@ class MyCohorts(MethodView):
     @login_required
     @blp.response(200, MyCohortSchema(many=True))
     def get(self):
-        """The cohorts I am in or invited to, and who my trainers are."""
+        """The cohorts I am in, and who my trainers are (invitations: `/me/invitations`)."""
         return cohorts.memberships_of(current_user)
 
 
@@ -237,7 +263,7 @@ class AcceptCohort(MethodView):
     @login_required
     @blp.response(200, MyCohortSchema)
     def post(self, cohort_id):
-        """Accept an invitation: the cohort's trainers may then help with my shop's products."""
+        """Accept my invitation to this cohort: its trainers may then help with my shop's products."""
         return cohorts.respond_to_invitation(current_user, cohort_id, accept=True)
 
 

@@ -63,6 +63,7 @@ class ExportSchema(ma.Schema):
     sales = ma.fields.List(ma.fields.Dict(), required=True)
     learning = ma.fields.List(ma.fields.Dict(), required=True)
     quiz_attempts = ma.fields.List(ma.fields.Dict(), required=True)
+    invitations = ma.fields.List(ma.fields.Dict(), required=True)
     activity = ma.fields.List(ma.fields.Dict(), required=True)
 
 

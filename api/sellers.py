@@ -5,6 +5,10 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from api.access import Blueprint, Trimmed, login_required
+from api.invitations import SentInvitationSchema
+from api.pagination import PageArgs, page_of
+from server.models import Invitation
+from server.pagination import paginate
 from server.permissions import Permission
 from server.services import onboarding, sellers
 
@@ -19,6 +23,28 @@ class MemberSchema(ma.Schema):
     phone = ma.fields.String(attribute="user.phone", allow_none=True)
     role = ma.fields.String(required=True, metadata={"enum": ["owner", *sellers.MEMBER_ROLES]})
     added_at = ma.fields.DateTime(required=True)
+
+
+def _invited(thing):
+    return isinstance(thing, Invitation)
+
+
+class MemberAddedSchema(ma.Schema):
+    """A member whose role was changed (`active`), or an invitation (`pending`) showing only the number."""
+
+    status = ma.fields.Function(lambda m: "pending" if _invited(m) else "active",
+                                metadata={"type": "string", "enum": ["active", "pending"]})
+    user_id = ma.fields.Function(lambda m: None if _invited(m) else m.user_id,
+                                 metadata={"type": "integer", "nullable": True})
+    full_name = ma.fields.Function(lambda m: None if _invited(m) else m.user.full_name,
+                                   metadata={"type": "string", "nullable": True})
+    phone = ma.fields.Function(lambda m: m.phone if _invited(m) else m.user.phone,
+                               metadata={"type": "string"})
+    role = ma.fields.String(required=True, metadata={"enum": ["owner", *sellers.MEMBER_ROLES]})
+    added_at = ma.fields.Function(lambda m: m.created_at if _invited(m) else m.added_at,
+                                  metadata={"type": "string", "format": "date-time"})
+    invitation_id = ma.fields.Function(lambda m: m.id if _invited(m) else None,
+                                       metadata={"type": "integer", "nullable": True})
 
 
 class SellerSchema(ma.Schema):
@@ -102,14 +128,39 @@ class SellerDetail(MethodView):
 class SellerMembers(MethodView):
     @login_required
     @blp.arguments(MemberCreateSchema)
-    @blp.response(201, MemberSchema)
-    @blp.alt_response(200, schema=MemberSchema, description="Already a member: role updated.")
+    @blp.response(201, MemberAddedSchema)
+    @blp.alt_response(200, schema=MemberAddedSchema, description="Already a member (role updated) or already invited.")
     @blp.alt_response(403, description="Only the owner adds members.")
     @blp.alt_response(404, description="No such seller, or not yours.")
     def post(self, body, seller_id):
-        """Add a person to a cooperative by phone, as manager or member (owner only)."""
+        """Invite a person to the cooperative by phone, as manager or member (owner only); they join
+        when they accept. For someone already in it, change their role."""
         member, created = sellers.add_member(current_user, seller_id, body["phone"], body["role"])
         return member, 201 if created else 200
+
+
+@blp.route("/<id:seller_id>/members/<id:user_id>")
+class SellerMember(MethodView):
+    @login_required
+    @blp.response(204)
+    @blp.alt_response(403, description="Only the owner takes others out.")
+    @blp.alt_response(404, description="No such seller or member, or not yours.")
+    def delete(self, seller_id, user_id):
+        """Leave the cooperative (a member, for themselves), or take someone out of it (owner)."""
+        sellers.remove_member(current_user, seller_id, user_id)
+        return ""
+
+
+@blp.route("/<id:seller_id>/invitations")
+class SellerInvitations(MethodView):
+    @login_required
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(SentInvitationSchema))
+    @blp.alt_response(403, description="Only the owner sees invitations.")
+    @blp.alt_response(404, description="No such seller, or not yours.")
+    def get(self, args, seller_id):
+        """People invited to the cooperative who have not answered yet: numbers only (owner)."""
+        return paginate(sellers.pending_invitations(current_user, seller_id), args["page"], args["page_size"])
 
 
 @blp.route("/<id:seller_id>/onboarding")

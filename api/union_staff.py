@@ -5,6 +5,10 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from api.access import Blueprint, Trimmed, login_required
+from api.invitations import SentInvitationSchema
+from api.pagination import PageArgs, page_of
+from server.models import Invitation
+from server.pagination import paginate
 from server.services import union_staff
 
 blp = Blueprint("union_staff", __name__, url_prefix="/api/v1/unions", description="Trainers of a union branch")
@@ -16,9 +20,28 @@ class BranchTrainerSchema(ma.Schema):
     phone = ma.fields.String(allow_none=True)
 
 
+def _invited(thing):
+    return isinstance(thing, Invitation)
+
+
+class TrainerAddedSchema(ma.Schema):
+    """A trainer of the branch already (`active`), or an invitation (`pending`) showing only the number."""
+
+    status = ma.fields.Function(lambda t: "pending" if _invited(t) else "active",
+                                metadata={"type": "string", "enum": ["active", "pending"]})
+    user_id = ma.fields.Function(lambda t: None if _invited(t) else t.id,
+                                 metadata={"type": "integer", "nullable": True})
+    full_name = ma.fields.Function(lambda t: None if _invited(t) else t.full_name,
+                                   metadata={"type": "string", "nullable": True})
+    phone = ma.fields.String(required=True)
+    invitation_id = ma.fields.Function(lambda t: t.id if _invited(t) else None,
+                                       metadata={"type": "integer", "nullable": True})
+
+
 class TrainerCreateSchema(ma.Schema):
     phone = Trimmed(required=True, validate=ma.validate.Length(min=1, max=25))
-    full_name = Trimmed(required=True, validate=ma.validate.Length(min=1, max=100))
+    full_name = Trimmed(validate=ma.validate.Length(min=1, max=100), metadata={
+        "description": "Not stored: a trainer's name is the one they give in their own account."})
 
 
 @blp.route("/<id:union_id>/trainers")
@@ -31,12 +54,22 @@ class BranchTrainers(MethodView):
 
     @login_required
     @blp.arguments(TrainerCreateSchema)
-    @blp.response(201, BranchTrainerSchema)
-    @blp.alt_response(200, schema=BranchTrainerSchema, description="Already a trainer of the branch.")
+    @blp.response(201, TrainerAddedSchema)
+    @blp.alt_response(200, schema=TrainerAddedSchema, description="Already a trainer of the branch, or already invited.")
     def post(self, body, union_id):
-        """Make someone a trainer of my branch, by phone (union admin)."""
-        trainer, created = union_staff.add_trainer(current_user, union_id, body["phone"], body["full_name"])
+        """Invite someone to be a trainer of my branch, by phone (union admin); they become one when they accept."""
+        trainer, created = union_staff.add_trainer(current_user, union_id, body["phone"])
         return trainer, 201 if created else 200
+
+
+@blp.route("/<id:union_id>/invitations")
+class BranchInvitations(MethodView):
+    @login_required
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(SentInvitationSchema))
+    def get(self, args, union_id):
+        """People invited to train for my branch who have not answered yet: numbers only (union admin)."""
+        return paginate(union_staff.pending_invitations(current_user, union_id), args["page"], args["page_size"])
 
 
 @blp.route("/<id:union_id>/trainers/<id:user_id>")

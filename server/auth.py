@@ -32,11 +32,10 @@ def _load_user(_header, payload):
 
 @jwt.token_in_blocklist_loader
 def _is_revoked(_header, payload):
-    """A token dies with its session; a refresh token also dies once it has been rotated."""
+    """A token dies with its session. Whether a refresh token was rotated already is for the
+    refresh itself to decide (server.services.auth.refresh), which also detects reuse."""
     session = db.session.get(AuthSession, payload.get("sid", ""))
-    if session is None or session.revoked_at is not None:
-        return True
-    return payload["type"] == "refresh" and payload["jti"] != session.refresh_jti
+    return session is None or session.revoked_at is not None
 
 
 jwt.unauthorized_loader(lambda _reason: _unauthorized("missing"))

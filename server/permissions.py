@@ -1,11 +1,13 @@
-"""Who may do what: roles, named permissions, and object-level scope checks.
+"""Who may do what, in one place: roles, named permissions, and the scope checks on sellers,
+cohorts, union branches, report areas and invitations.
 
-Every view asks this module; 404 hides what the caller may not see, 403 refuses an action on
+Services ask this module; 404 hides what the caller may not see, 403 refuses an action on
 what they may see.
 """
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
 from server.errors import Forbidden, NotFound
@@ -131,6 +133,76 @@ def check_seller(user, seller, permission):
         raise Forbidden()
     return seller
 
+
+# --- cohorts and union branches ---------------------------------------------------------------
+
+def cohort_role(user, cohort):
+    """Role.TRAINER or Role.UNION_ADMIN when the user runs this cohort (as one of its trainers, or
+    as union admin of its branch), else None."""
+    if any(trainer.user_id == user.id for trainer in cohort.trainers):
+        return Role.TRAINER
+    if cohort.union_id in union_ids(user, Role.UNION_ADMIN):
+        return Role.UNION_ADMIN
+    return None
+
+
+def check_cohort(user, cohort):
+    """Return the cohort if the user runs it; 404 otherwise."""
+    if cohort is None or cohort_role(user, cohort) is None:
+        raise NotFound()
+    return cohort
+
+
+def check_cohort_admin(user, cohort):
+    """Return the cohort if the user is union admin of its branch: 404 if they may not see it, 403 if
+    they only train it."""
+    if check_cohort(user, cohort) and cohort_role(user, cohort) != Role.UNION_ADMIN:
+        raise Forbidden()
+    return cohort
+
+
+def check_union_admin(user, branch):
+    """Return the union branch if the user is its union admin (a trainer of it is not); 404 otherwise."""
+    if branch is None or branch.id not in union_ids(user, Role.UNION_ADMIN):
+        raise NotFound()
+    return branch
+
+
+# --- report areas ---------------------------------------------------------------------------------
+
+def report_area(user, branches_of):
+    """What the user's reports count: (province codes or None for the whole country, union branch ids
+    or None). Managers and admins count whole provinces; union admins only their branches' cohorts,
+    in their branches' provinces. `branches_of(ids)` loads union branches."""
+    require(user, Permission.REPORTS_VIEW)
+    roles = roles_of(user)
+    if Role.ADMIN in roles or Role.MANAGER in roles:
+        return manager_provinces(user), None
+    unions = frozenset(union_ids(user, Role.UNION_ADMIN))
+    branches = branches_of(unions)
+    national = any(branch.province_code is None for branch in branches)
+    return (None if national else {branch.province_code for branch in branches}), unions
+
+
+def check_report_province(allowed, code):
+    """403 when a province is outside the area the caller reports on."""
+    if allowed is not None and code not in allowed:
+        raise Forbidden(_l("This province is outside the area you report on."))
+
+
+# --- invitations ----------------------------------------------------------------------------------
+
+def may_manage_invitation(user, invitation):
+    """Whether the user runs what the invitation is to: the cohort, the cooperative, the branch."""
+    if invitation.kind == "cohort":
+        return cohort_role(user, invitation.cohort) is not None
+    if invitation.kind == "cooperative":
+        seller = invitation.seller
+        return seller.erased_at is None and Permission.SELLERS_MANAGE_MEMBERS in seller_permissions(user, seller)
+    return invitation.union_id in union_ids(user, Role.UNION_ADMIN)
+
+
+# --- managers' and staff's scopes -----------------------------------------------------------------
 
 def manager_provinces(user):
     """Province codes a manager may see; None means the whole country."""

@@ -5,6 +5,14 @@ import unicodedata
 from sqlalchemy import literal
 
 _D_STROKE = str.maketrans({"đ": "d", "Đ": "d"})
+_D_STROKE_CASED = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def without_accents(text):
+    """"Hội Liên hiệp Phụ nữ tỉnh Tuyên Quang" -> "Hoi Lien hiep Phu nu tinh Tuyen Quang" (case kept),
+    for SMS that must stay in the GSM-7 alphabet."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_STROKE_CASED))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def fold(text):

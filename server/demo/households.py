@@ -91,9 +91,15 @@ class Households:
             self._cooperative_members(seller_id, owner.user_id, opened_at, place)
         if plan.cohort:
             accepted_at = self._acceptance(plan)
-            writer.add("cohort_members", (ids.take("cohort_members"), plan.cohort.id, owner.user_id, seller_id,
-                                          owner.enrolled_by, plan.enrolled_at, accepted_at))
-            plan.cohort.members.append((owner.user_id, accepted_at))
+            if not plan.assisted:
+                # A household already using the app was invited, and has answered or not yet.
+                writer.add("invitations", (ids.take("invitations"), "cohort", owner.phone, plan.cohort.id,
+                                           owner.enrolled_by, plan.enrolled_at,
+                                           "accepted" if accepted_at else "pending", accepted_at, plan.enrolled_at))
+            if accepted_at:
+                writer.add("cohort_members", (ids.take("cohort_members"), plan.cohort.id, owner.user_id, seller_id,
+                                              owner.enrolled_by, plan.enrolled_at, accepted_at))
+                plan.cohort.members.append((owner.user_id, accepted_at))
         if shop.activated_at and self.sample_phone is None:
             self.sample_phone = owner.phone
         self._write_shop(seller_id, shop, owner.name)

@@ -33,7 +33,7 @@ class CohortPlan:
     communes: dict = field(default_factory=dict)
     size: int = 0
     trainer_ids: list = field(default_factory=list)
-    members: list = field(default_factory=list)  # (user_id, accepted_at or None)
+    members: list = field(default_factory=list)  # (user_id, accepted_at) of those who joined
 
 
 @dataclass(slots=True)

@@ -42,6 +42,8 @@ COLUMNS = {
     "cohort_communes": ("id", "cohort_id", "commune_code"),
     "cohort_tracks": ("id", "cohort_id", "track_slug"),
     "cohort_members": ("id", "cohort_id", "user_id", "seller_id", "enrolled_by_id", "enrolled_at", "accepted_at"),
+    "invitations": ("id", "kind", "phone", "cohort_id", "invited_by_id", "created_at", "status", "responded_at",
+                    "sms_sent_at"),
     "training_sessions": ("id", "cohort_id", "held_on", "topic", "lesson_slugs", "recorded_by_id",
                           "fingerprint", "created_at"),
     "session_attendees": ("id", "session_id", "user_id"),
@@ -51,7 +53,7 @@ COLUMNS = {
 # without a round trip); on PostgreSQL their sequences are moved past the new ids at the end.
 COUNTED_IDS = ("users", "role_grants", "consents", "sellers", "seller_members", "channels",
                "seller_activity", "cohorts", "cohort_trainers", "cohort_communes", "cohort_tracks",
-               "cohort_members", "session_attendees")
+               "cohort_members", "invitations", "session_attendees")
 
 FLUSH_ROWS = 100_000
 _PG_TYPE_NAMES = {"integer": "int4", "bigint": "int8", "smallint": "int2", "boolean": "bool",

@@ -6,7 +6,9 @@ from server.models.cohorts import (
     Cohort, CohortCommune, CohortMember, CohortTrack, CohortTrainer, SessionAttendee, TrainingSession,
 )
 from server.models.commerce import Channel, PayoutAccount, Sale, SellerActivity
+from server.models.invitations import Invitation
 from server.models.learning import LessonProgress, ProgressEvent, QuizAttempt
+from server.models.limits import RateCounter
 from server.models.reference import Commune, Province, UnionBranch
 from server.models.sellers import Seller, SellerMember
 
@@ -23,6 +25,7 @@ __all__ = [
     "Channel",
     "Commune",
     "Consent",
+    "Invitation",
     "LessonProgress",
     "OtpChallenge",
     "PayoutAccount",
@@ -31,6 +34,7 @@ __all__ = [
     "ProgressEvent",
     "Province",
     "QuizAttempt",
+    "RateCounter",
     "RoleGrant",
     "Sale",
     "Seller",

@@ -65,7 +65,9 @@ class OtpChallenge(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Tries taken, right or wrong: a try is counted before the code is compared, so that parallel
+    # guesses can never check more than 5 codes.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     burned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -78,6 +80,9 @@ class AuthSession(db.Model):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     refresh_jti: Mapped[str] = mapped_column(String(36))
+    # The refresh token rotated last; presented again within a short grace it gets the current
+    # pair again (the phone lost the answer), later it means a stolen token and ends the session.
+    previous_refresh_jti: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

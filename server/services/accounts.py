@@ -7,14 +7,14 @@ from server.clock import now
 from server.errors import InvalidInput
 from server.extensions import db
 from server.models import (
-    AuditEvent, Channel, Consent, LessonProgress, OtpChallenge, PayoutAccount, Product, Province, QuizAttempt,
-    RoleGrant, Sale, Seller, SellerMember, UnionBranch, User,
+    AuditEvent, Channel, Consent, Invitation, LessonProgress, OtpChallenge, PayoutAccount, Product, Province,
+    QuizAttempt, RoleGrant, Sale, Seller, SellerMember, UnionBranch,
 )
 from server.permissions import STAFF_ROLES, Role
 from server.phones import normalize_mobile
 from server.services.places import normalize_province_code
 from server.services import audit
-from server.services.auth import revoke_all_sessions
+from server.services.auth import revoke_all_sessions, user_with_phone
 
 CONSENT_PURPOSES = ("account", "training", "listing", "programme_statistics", "sms")
 GENDERS = ("female", "male", "other")
@@ -88,6 +88,9 @@ def export_data(user):
     attempts = db.session.scalars(
         select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.created_at)
     ).all()
+    invited = db.session.scalars(
+        select(Invitation).where(Invitation.phone == user.phone).order_by(Invitation.created_at)
+    ).all() if user.phone else []
     return {
         "exported_at": now().isoformat(),
         "user": {
@@ -137,6 +140,12 @@ def export_data(user):
              "at": a.created_at.isoformat()}
             for a in attempts
         ],
+        "invitations": [
+            {"kind": i.kind, "status": i.status, "invited_by_id": i.invited_by_id, "cohort_id": i.cohort_id,
+             "seller_id": i.seller_id, "union_id": i.union_id, "role": i.role, "created_at": i.created_at.isoformat(),
+             "responded_at": i.responded_at and i.responded_at.isoformat()}
+            for i in invited
+        ],
         "activity": [
             {"at": e.at.isoformat(), "action": e.action, "actor_id": e.actor_id,
              "subject_user_id": e.subject_user_id, "on_behalf": e.on_behalf, "details": e.details}
@@ -163,6 +172,8 @@ def erase(user):
         db.session.execute(delete(Channel).where(Channel.seller_id == seller.id))
     if user.phone:
         db.session.execute(delete(OtpChallenge).where(OtpChallenge.phone == user.phone))
+        # Invitations to the number name it: they go with the person.
+        db.session.execute(delete(Invitation).where(Invitation.phone == user.phone))
     db.session.execute(SellerMember.__table__.delete().where(
         SellerMember.user_id == user.id, SellerMember.role != "owner"))
     user.phone = None
@@ -173,20 +184,6 @@ def erase(user):
     db.session.commit()
 
 
-def user_for_phone(phone, full_name=None):
-    """The person with this E.164 phone, created (not yet signed in) when new. Returns (user, created)."""
-    user = db.session.scalars(select(User).where(User.phone == phone)).first()
-    created = user is None
-    if created:
-        user = User(phone=phone, created_at=now())
-        db.session.add(user)
-    if full_name and not user.full_name:
-        user.full_name = full_name
-        user.profile_completed_at = user.profile_completed_at or now()
-    db.session.flush()
-    return user, created
-
-
 def create_staff_user(raw_phone, role, union_id=None, province_codes=(), national=False, actor=None):
     """Create (or extend) a staff account with a scoped role; running it twice adds nothing."""
     phone = normalize_mobile(raw_phone)
@@ -194,7 +191,7 @@ def create_staff_user(raw_phone, role, union_id=None, province_codes=(), nationa
     if role not in STAFF_ROLES:
         raise InvalidInput(errors={"role": [_l("Unknown staff role.")]})
     scopes = _scopes(role, union_id, province_codes, national)
-    user, _created = user_for_phone(phone)
+    user = user_with_phone(phone)
     existing = {(g.role, g.union_id, g.province_code) for g in user.grants}
     for union, province in scopes:
         if (role.value, union, province) not in existing:

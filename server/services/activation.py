@@ -1,21 +1,13 @@
 """Selling activity days and the one-time activation of a seller (SPEC §6 "Activation")."""
 
 from sqlalchemy import exists, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from server.clock import now, vietnam_day
 from server.extensions import db
 from server.models import Channel, Product, ProductPhoto, Sale, Seller, SellerActivity
+from server.sql import insert_ignoring_duplicates
 
 ACTIVITY_KINDS = ("sale", "product", "channel")
-
-
-def _insert_ignoring_duplicates():
-    """INSERT … ON CONFLICT DO NOTHING, in the dialect of the database in use."""
-    if db.engine.dialect.name == "postgresql":
-        return postgresql_insert(SellerActivity).on_conflict_do_nothing()
-    return sqlite_insert(SellerActivity).on_conflict_do_nothing()
 
 
 def record_activity(seller, kind, day=None):
@@ -24,7 +16,7 @@ def record_activity(seller, kind, day=None):
     Two requests of one seller on one day may race; the database keeps the first row, quietly.
     """
     day = day or vietnam_day(now())
-    db.session.execute(_insert_ignoring_duplicates().values(seller_id=seller.id, day=day, kind=kind))
+    db.session.execute(insert_ignoring_duplicates(SellerActivity).values(seller_id=seller.id, day=day, kind=kind))
     db.session.execute(
         update(Seller)
         .where(Seller.id == seller.id, or_(Seller.last_activity_day.is_(None), Seller.last_activity_day < day))

@@ -11,19 +11,27 @@ from flask import current_app
 from flask_babel import gettext, lazy_gettext as _l
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from server.clock import now
-from server.errors import InvalidInput, TooManyRequests, Unavailable
+from server.errors import InvalidInput, TooManyRequests, Unauthorized, Unavailable
 from server.extensions import db
 from server.models import AuthSession, OtpChallenge, User
 from server.phones import normalize_mobile
-from server.services import audit
+from server.services import audit, throttle
 from server.sms import SmsError
 
 CODE_LIFETIME = timedelta(minutes=5)
 SEND_WINDOW = timedelta(minutes=15)
 SENDS_PER_WINDOW = 3
-MAX_FAILED_ATTEMPTS = 5
+MAX_ATTEMPTS = 5
+# How long to let SMS arrive on a weak line before offering "send again".
+RESEND_WAIT = timedelta(seconds=60)
+# A phone that lost the answer to a refresh may send the same refresh token again this soon after.
+REFRESH_GRACE = timedelta(seconds=60)
+
+CODE_GONE = _l("This code has expired or is no longer valid. Please ask for a new code.")
+CODE_BURNED = _l("Too many wrong tries. Please ask for a new code.")
 
 
 @dataclass
@@ -32,6 +40,14 @@ class SignIn:
     access_token: str
     refresh_token: str
     is_new: bool
+
+
+@dataclass(frozen=True)
+class CodeSent:
+    """What the phone shows after asking for a code: how long it lasts, when to offer sending again."""
+
+    expires_in: int
+    resend_after: int
 
 
 def _code_hash(phone, code):
@@ -43,19 +59,14 @@ def _code_hash(phone, code):
 def request_code(raw_phone):
     """Send a new 6-digit code by SMS; earlier unused codes for the phone stop working."""
     phone = normalize_mobile(raw_phone)
-    moment = now()
-    window_start = moment - SEND_WINDOW
-    recent = db.session.scalars(
-        select(OtpChallenge.created_at)
-        .where(OtpChallenge.phone == phone, OtpChallenge.created_at > window_start)
-        .order_by(OtpChallenge.created_at)
-    ).all()
-    if len(recent) >= SENDS_PER_WINDOW:
-        retry_after = (recent[0] + SEND_WINDOW - moment).total_seconds()
+    use = throttle.take(f"otp:{phone}", SENDS_PER_WINDOW, SEND_WINDOW)
+    if not use.allowed:
+        db.session.rollback()
         raise TooManyRequests(
             _l("We have sent 3 codes to this number. Please wait 15 minutes before asking again."),
-            retry_after=max(1, retry_after),
+            retry_after=use.resets_in,
         )
+    moment = now()
     db.session.execute(
         update(OtpChallenge)
         .where(OtpChallenge.phone == phone, OtpChallenge.used_at.is_(None),
@@ -79,40 +90,75 @@ def request_code(raw_phone):
         current_app.logger.error("SMS not sent: %s", error)
         raise Unavailable(_l("We could not send the SMS. Please try again in a moment.")) from error
     db.session.commit()
+    resend_after = RESEND_WAIT.total_seconds() if use.left else use.resets_in
+    return CodeSent(expires_in=int(CODE_LIFETIME.total_seconds()), resend_after=int(resend_after))
 
 
-def _active_challenge(phone):
-    return db.session.scalars(
-        select(OtpChallenge)
+def _active_challenge_id(phone):
+    return db.session.scalar(
+        select(OtpChallenge.id)
         .where(OtpChallenge.phone == phone, OtpChallenge.used_at.is_(None),
                OtpChallenge.burned_at.is_(None), OtpChallenge.expires_at > now())
         .order_by(OtpChallenge.created_at.desc())
         .limit(1)
-    ).first()
+    )
+
+
+def _live(challenge_id):
+    """The conditions under which a challenge still takes tries."""
+    return (OtpChallenge.id == challenge_id, OtpChallenge.used_at.is_(None),
+            OtpChallenge.burned_at.is_(None), OtpChallenge.expires_at > now())
+
+
+def _take_try(challenge_id):
+    """Count a try before the code is compared, in one conditional UPDATE: however many guesses
+    arrive at once, at most MAX_ATTEMPTS of them are ever compared. Returns the tries taken, or None."""
+    taken = db.session.scalar(
+        update(OtpChallenge)
+        .where(*_live(challenge_id), OtpChallenge.attempts < MAX_ATTEMPTS)
+        .values(attempts=OtpChallenge.attempts + 1)
+        .returning(OtpChallenge.attempts)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return taken
+
+
+def _use(challenge_id):
+    """Mark the challenge used; of two right codes checked at once, only one signs in."""
+    used = db.session.execute(
+        update(OtpChallenge).where(*_live(challenge_id)).values(used_at=now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(used)
 
 
 def verify_code(raw_phone, code):
     """Check the code; create the user on first sign-in; open a session with its tokens."""
     phone = normalize_mobile(raw_phone)
-    challenge = _active_challenge(phone)
-    if challenge is None:
-        raise InvalidInput(errors={"code": [_l("This code has expired or is no longer valid. Please ask for a new code.")]})
-    if not hmac.compare_digest(challenge.code_hash, _code_hash(phone, code)):
-        challenge.failed_attempts += 1
-        left = MAX_FAILED_ATTEMPTS - challenge.failed_attempts
+    challenge_id = _active_challenge_id(phone)
+    tries = _take_try(challenge_id) if challenge_id else None
+    if tries is None:
+        burned = challenge_id and db.session.scalar(
+            select(OtpChallenge.attempts >= MAX_ATTEMPTS).where(OtpChallenge.id == challenge_id))
+        raise InvalidInput(errors={"code": [CODE_BURNED if burned else CODE_GONE]})
+    code_hash = db.session.scalar(select(OtpChallenge.code_hash).where(OtpChallenge.id == challenge_id))
+    if not hmac.compare_digest(code_hash, _code_hash(phone, code)):
+        left = MAX_ATTEMPTS - tries
         if left <= 0:
-            challenge.burned_at = now()
-        db.session.commit()
-        if left <= 0:
-            raise InvalidInput(errors={"code": [_l("Too many wrong tries. Please ask for a new code.")]})
+            db.session.execute(
+                update(OtpChallenge).where(OtpChallenge.id == challenge_id).values(burned_at=now())
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+            raise InvalidInput(errors={"code": [CODE_BURNED]})
         raise InvalidInput(errors={"code": [gettext("Wrong code. %(left)d tries left.", left=left)]})
+    if not _use(challenge_id):
+        db.session.rollback()
+        raise InvalidInput(errors={"code": [CODE_GONE]})
 
     moment = now()
-    challenge.used_at = moment
-    user = db.session.scalars(select(User).where(User.phone == phone)).first()
-    if user is None:
-        user = User(phone=phone, created_at=moment)
-        db.session.add(user)
+    user = user_with_phone(phone)
     is_new = user.phone_verified_at is None
     if is_new:
         user.phone_verified_at = moment
@@ -121,13 +167,28 @@ def verify_code(raw_phone, code):
     return start_session(user, is_new)
 
 
-def _tokens(user, session):
+def user_with_phone(phone):
+    """The account of this E.164 phone, created when new (a race with another request creating it is
+    settled by the unique phone). Only for the person signing in with it, or a trainer setting up a
+    household in person: typing someone's number elsewhere never reaches their account."""
+    user = db.session.scalars(select(User).where(User.phone == phone)).first()
+    if user is not None:
+        return user
+    try:
+        with db.session.begin_nested():
+            user = User(phone=phone, created_at=now())
+            db.session.add(user)
+    except IntegrityError:
+        user = db.session.scalars(select(User).where(User.phone == phone)).one()
+    return user
+
+
+def _tokens(user, session, refresh_jti=None):
     claims = {"sid": session.id}
-    refresh_jti = str(uuid.uuid4())
-    session.refresh_jti = refresh_jti
+    refresh_jti = refresh_jti or str(uuid.uuid4())
     access = create_access_token(identity=user, additional_claims=claims)
     refresh = create_refresh_token(identity=user, additional_claims={**claims, "jti": refresh_jti})
-    return access, refresh
+    return access, refresh, refresh_jti
 
 
 def start_session(user, is_new=False):
@@ -135,18 +196,45 @@ def start_session(user, is_new=False):
     session = AuthSession(user_id=user.id, refresh_jti="")
     db.session.add(session)
     db.session.flush()
-    access, refresh = _tokens(user, session)
+    access, refresh, session.refresh_jti = _tokens(user, session)
     db.session.commit()
     return SignIn(user, access, refresh, is_new)
 
 
-def refresh(user, session_id):
-    """Rotate: a new access and refresh token; the presented refresh token stops working."""
-    session = db.session.get(AuthSession, session_id)
-    session.refreshed_at = now()
-    access, refresh_token = _tokens(user, session)
+REUSED = _l("For your safety you have been signed out on this phone. Please sign in again.")
+
+
+def refresh(user, session_id, presented_jti):
+    """Rotate: a new access and refresh token; the presented refresh token stops working.
+
+    The rotation is one conditional UPDATE, so of parallel refreshes with one token only one rotates.
+    The token rotated last, presented again within REFRESH_GRACE, gets the current refresh token
+    again (the phone lost the answer, or sent it twice); any other rotated token is a copy in the
+    wrong hands, and ends the session.
+    """
+    moment = now()
+    access, refresh_token, new_jti = _tokens(user, db.session.get(AuthSession, session_id))
+    rotated = db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == session_id, AuthSession.refresh_jti == presented_jti,
+               AuthSession.revoked_at.is_(None))
+        .values(refresh_jti=new_jti, previous_refresh_jti=presented_jti, refreshed_at=moment)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
-    return access, refresh_token
+    if rotated:
+        return access, refresh_token
+    session = db.session.get(AuthSession, session_id)
+    db.session.refresh(session)
+    within_grace = session.refreshed_at is not None and moment - session.refreshed_at <= REFRESH_GRACE
+    if session.revoked_at is None and session.previous_refresh_jti == presented_jti and within_grace:
+        access, refresh_token, _ = _tokens(user, session, refresh_jti=session.refresh_jti)
+        return access, refresh_token
+    if session.revoked_at is None:
+        session.revoked_at = moment
+        audit.record("auth.refresh_token_reused", actor=user, subject=user, details={"session_id": session_id})
+        db.session.commit()
+    raise Unauthorized(REUSED)
 
 
 def sign_out(user, session_id):

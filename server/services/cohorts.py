@@ -1,39 +1,33 @@
-"""Cohorts: union branches' training groups, assisted enrolment, attendance."""
+"""Cohorts: union branches' training groups, assisted enrolment, members and invitations."""
 
-from flask import current_app, has_request_context, request
-from flask_babel import gettext, lazy_gettext as _l
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from server.clock import now
 from server.errors import Forbidden, InvalidInput, NotFound
 from server.extensions import db
 from server.models import (
-    Cohort, CohortCommune, CohortMember, CohortTrack, CohortTrainer, Commune, RoleGrant, Seller, UnionBranch,
+    Cohort, CohortCommune, CohortMember, CohortTrack, CohortTrainer, Commune, RoleGrant, UnionBranch,
+    User,
 )
-from server.permissions import Permission, Role, require, roles_of, union_ids
+from server.permissions import (
+    Permission, Role, check_cohort, check_cohort_admin, require, roles_of, union_ids,
+)
 from server.phones import normalize_mobile
-from server.services import accounts, audit, lessons, sellers
-from server.sms import SmsError
+from server.services import accounts, audit, invitations, lessons, sellers
 
-
-# --- who may see and run a cohort ---------------------------------------------------------
-
-def cohort_role(user, cohort):
-    """"trainer" or "union_admin" when the user runs this cohort, else None."""
-    if any(trainer.user_id == user.id for trainer in cohort.trainers):
-        return Role.TRAINER
-    if cohort.union_id in union_ids(user, Role.UNION_ADMIN):
-        return Role.UNION_ADMIN
-    return None
+# Two trainers' phones replaying one offline enrolment at the same moment: the loser runs again.
+RACE_RETRIES = 3
 
 
 def get_cohort(user, cohort_id):
     """The cohort if the user runs it (trainer) or its branch (union admin); 404 otherwise."""
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or cohort_role(user, cohort) is None:
-        raise NotFound()
-    return cohort
+    return check_cohort(user, db.session.get(Cohort, cohort_id))
 
 
 def list_cohorts(user):
@@ -51,7 +45,7 @@ def list_cohorts(user):
 
 
 def memberships_of(user):
-    """A household's own cohort memberships, with their cohorts."""
+    """A household's own cohort memberships, with their cohorts (invitations are in invitations.py)."""
     return db.session.scalars(
         select(CohortMember).where(CohortMember.user_id == user.id)
         .options(selectinload(CohortMember.cohort)).order_by(CohortMember.cohort_id)
@@ -100,9 +94,7 @@ def create_cohort(user, name, union_id, commune_codes, starts_on, track_slugs, e
 
 def set_trainers(user, cohort_id, trainer_ids):
     """A union admin chooses who runs a cohort, among the trainers of the branch."""
-    cohort = get_cohort(user, cohort_id)
-    if cohort_role(user, cohort) != Role.UNION_ADMIN:
-        raise Forbidden(_l("Only the branch's union admin assigns trainers."))
+    cohort = check_cohort_admin(user, db.session.get(Cohort, cohort_id))
     branch_trainers = set(db.session.scalars(
         select(RoleGrant.user_id).where(RoleGrant.role == Role.TRAINER, RoleGrant.union_id == cohort.union_id)
     ))
@@ -122,27 +114,39 @@ def set_trainers(user, cohort_id, trainer_ids):
 
 # --- assisted enrolment -----------------------------------------------------------------------
 
-def _invite(person, cohort, trainer):
-    site = request.host_url if has_request_context() else ""
-    body = gettext(
-        "Cho Que Online: %(trainer)s has enrolled you in the class %(cohort)s. "
-        "Sign in with this phone number at %(site)s to start.",
-        trainer=trainer.full_name or trainer.phone, cohort=cohort.name, site=site,
-    )
-    try:
-        current_app.extensions["sms"].send(person.phone, body)
-    except SmsError:
-        # Enrolment stands without the SMS; the trainer is there in person and can retry later.
-        current_app.logger.warning("Invitation SMS to %s not sent", person.phone, exc_info=True)
+@dataclass(frozen=True)
+class Enrolment:
+    """What a trainer sees after enrolling a phone: the member, or only the number and "pending"."""
+
+    status: str  # "active": a member of the cohort; "pending": an invitation waiting for an answer
+    phone: str
+    enrolled_at: datetime
+    enrolled_by_id: int
+    user_id: int | None = None
+    full_name: str | None = None
+    seller_id: int | None = None
+    accepted_at: datetime | None = None
+    invitation_id: int | None = None
+    sms_sent: bool | None = None
+
+    @classmethod
+    def of_member(cls, member, sms_sent=None):
+        return cls("active", member.user.phone, member.enrolled_at, member.enrolled_by_id, member.user_id,
+                   member.user.full_name, member.seller_id, member.accepted_at, sms_sent=sms_sent)
+
+    @classmethod
+    def of_invitation(cls, invitation):
+        return cls("pending", invitation.phone, invitation.created_at, invitation.invited_by_id,
+                   invitation_id=invitation.id, sms_sent=invitation.sms_sent_at is not None)
 
 
 def enrol(trainer, cohort_id, raw_phone, full_name, seller_kind, commune_code, consent):
-    """Enrol a household by phone; returns (member, created). Enrolling the same phone again changes nothing.
+    """Enrol a household by phone; returns (Enrolment, created). Enrolling the same phone again changes nothing.
 
-    A phone nobody has signed in with yet is the trainer setting up the household's account in
-    person: the account, its shop and its consent (recorded on its behalf) are created, and the
-    membership counts at once. A person who already uses the app is invited instead: they see the
-    cohort and accept it themselves before their trainers may help with their shop.
+    A phone nobody uses yet is the trainer setting up the household in person: its account, its
+    shop and its consent (recorded on its behalf) are created, and it belongs to the cohort at once.
+    A phone that has an account already, whoever made it, is only invited: its owner sees the
+    cohort in the app and accepts or declines it, and until then the trainer sees the number alone.
     """
     cohort = get_cohort(trainer, cohort_id)
     phone = normalize_mobile(raw_phone)
@@ -151,44 +155,70 @@ def enrol(trainer, cohort_id, raw_phone, full_name, seller_kind, commune_code, c
         raise InvalidInput(errors={"commune_code": [_l("Unknown commune code.")]})
     if cohort.union.province_code and commune.province_code != cohort.union.province_code:
         raise InvalidInput(errors={"commune_code": [_l("A provincial branch's cohort covers communes of its own province.")]})
-    person, _created = accounts.user_for_phone(phone, full_name)
-    existing = next((m for m in cohort.members if m.user_id == person.id), None)
-    if existing is not None:
-        db.session.rollback()
-        return existing, False
-    in_person = person.phone_verified_at is None
-    seller = db.session.scalars(
-        select(Seller).where(Seller.owner_id == person.id, Seller.erased_at.is_(None)).order_by(Seller.id)
-    ).first()
-    if seller is None:
-        seller = sellers.add_seller(person, seller_kind, full_name, commune_code, actor=trainer)
-    if in_person:
-        accounts.record_consent(person, consent["version"], consent["purposes"], recorded_by=trainer)
+    for attempt in range(RACE_RETRIES):
+        try:
+            return _enrol(trainer, cohort, phone, full_name, seller_kind, commune_code, consent)
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == RACE_RETRIES - 1:
+                raise
+
+
+def _enrol(trainer, cohort, phone, full_name, seller_kind, commune_code, consent):
+    person_id = db.session.scalar(select(User.id).where(User.phone == phone))
+    if person_id is not None:
+        member = db.session.scalars(select(CohortMember).where(CohortMember.cohort_id == cohort.id,
+                                                               CohortMember.user_id == person_id)).first()
+        if member is not None:
+            return Enrolment.of_member(member), False
+        invitation, created = invitations.invite(trainer, "cohort", phone, cohort)
+        return Enrolment.of_invitation(invitation), created
     moment = now()
+    person = User(phone=phone, full_name=full_name, created_at=moment, profile_completed_at=moment)
+    db.session.add(person)
+    db.session.flush()
+    seller = sellers.add_seller(person, seller_kind, full_name, commune_code, actor=trainer)
+    accounts.record_consent(person, consent["version"], consent["purposes"], recorded_by=trainer)
     member = CohortMember(cohort_id=cohort.id, user_id=person.id, seller_id=seller.id, enrolled_by_id=trainer.id,
-                          enrolled_at=moment, accepted_at=moment if in_person else None)
+                          enrolled_at=moment, accepted_at=moment)
     cohort.members.append(member)
-    audit.record("cohort.member_enrolled" if in_person else "cohort.member_invited", actor=trainer, subject=person,
+    audit.record("cohort.member_enrolled", actor=trainer, subject=person,
                  details={"cohort_id": cohort.id, "seller_id": seller.id})
     db.session.commit()
-    _invite(person, cohort, trainer)
-    return member, True
+    sent = invitations.send_sms(trainer, phone, "enrolled", union=cohort.union)
+    return Enrolment.of_member(member, sms_sent=sent), True
+
+
+def pending_invitations(user, cohort_id):
+    """Households invited to the cohort who have not answered: their numbers only."""
+    cohort = get_cohort(user, cohort_id)
+    return invitations.pending_for("cohort", cohort.id)
 
 
 def respond_to_invitation(user, cohort_id, accept):
-    """The household accepts a cohort (its trainers may then help with its shop) or leaves it."""
+    """The household accepts its pending invitation to a cohort, or declines it, or leaves the cohort."""
+    invitation = invitations.pending("cohort", user.phone, cohort_id) if user.phone else None
+    if accept:
+        if invitation is None:
+            raise NotFound()
+        invitations.accept(user, invitation.id)
+        return _membership(user, cohort_id)
+    if invitation is not None:
+        invitations.decline(user, invitation.id)
+        return None
+    member = _membership(user, cohort_id)
+    db.session.delete(member)
+    audit.record("cohort.left", actor=user, subject=user, details={"cohort_id": cohort_id})
+    db.session.commit()
+    return None
+
+
+def _membership(user, cohort_id):
     member = db.session.scalars(
         select(CohortMember).where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user.id)
     ).first()
     if member is None:
         raise NotFound()
-    if accept:
-        member.accepted_at = member.accepted_at or now()
-        audit.record("cohort.invitation_accepted", actor=user, subject=user, details={"cohort_id": cohort_id})
-    else:
-        db.session.delete(member)
-        audit.record("cohort.left", actor=user, subject=user, details={"cohort_id": cohort_id})
-    db.session.commit()
     return member
 
 

@@ -1,14 +1,15 @@
 """Households and cooperatives: creating shops, editing them, cooperative members."""
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 
 from server.clock import now
-from server.errors import InvalidInput
+from server.errors import Forbidden, InvalidInput, NotFound
 from server.extensions import db
-from server.models import Commune, Seller, SellerMember
-from server.permissions import Permission, check_seller
+from server.models import CohortMember, Commune, Seller, SellerMember
+from server.permissions import Permission, check_seller, seller_permissions
 from server.phones import normalize_mobile
-from server.services import accounts, audit
+from server.services import audit, invitations
 
 SELLER_KINDS = ("household", "cooperative")
 MEMBER_ROLES = ("manager", "member")
@@ -26,8 +27,12 @@ def get_seller(user, seller_id, permission=Permission.SELLERS_VIEW):
 
 
 def create_seller(owner, kind, name, commune_code, address=None, description=None):
-    """A new shop owned by the caller."""
+    """A new shop owned by the caller; cohorts they joined before having a shop now help with it."""
     seller = add_seller(owner, kind, name, commune_code, address, description)
+    db.session.execute(
+        update(CohortMember).where(CohortMember.user_id == owner.id, CohortMember.seller_id.is_(None))
+        .values(seller_id=seller.id)
+    )
     db.session.commit()
     return seller
 
@@ -61,21 +66,45 @@ def update_seller(user, seller_id, changes):
 
 
 def add_member(user, seller_id, raw_phone, role):
-    """Add a person to a cooperative by phone; returns (member, created)."""
+    """Invite a person to a cooperative by phone, or change the role of someone already in it.
+
+    Returns (member or invitation, created). The person joins only when they accept, from their
+    own phone; until then the owner sees only the number they typed.
+    """
     seller = get_seller(user, seller_id, Permission.SELLERS_MANAGE_MEMBERS)
     if seller.kind != "cooperative":
         raise InvalidInput(errors={"kind": [_l("Only cooperatives have members.")]})
-    person, _created = accounts.user_for_phone(normalize_mobile(raw_phone))
-    member = next((m for m in seller.members if m.user_id == person.id), None)
-    if member is not None and member.role == "owner":
+    phone = normalize_mobile(raw_phone)
+    member = next((m for m in seller.members if m.user.phone == phone), None)
+    if member is None:
+        return invitations.invite(user, "cooperative", phone, seller, role=role)
+    if member.role == "owner":
         raise InvalidInput(errors={"phone": [_l("This person is the owner of the cooperative.")]})
-    created = member is None
-    if created:
-        member = SellerMember(user_id=person.id, role=role, added_at=now(), added_by_id=user.id)
-        seller.members.append(member)
-    else:
-        member.role = role
-    audit.record("seller.member_added" if created else "seller.member_updated", actor=user,
-                 subject=person, details={"seller_id": seller.id, "role": role})
+    member.role = role
+    audit.record("seller.member_updated", actor=user, subject=member.user,
+                 details={"seller_id": seller.id, "role": role})
     db.session.commit()
-    return member, created
+    return member, False
+
+
+def pending_invitations(user, seller_id):
+    """People invited to the cooperative who have not answered: their numbers only (owner)."""
+    seller = get_seller(user, seller_id, Permission.SELLERS_MANAGE_MEMBERS)
+    return invitations.pending_for("cooperative", seller.id)
+
+
+def remove_member(user, seller_id, member_user_id):
+    """The owner takes someone out of the cooperative, or a member leaves it. The owner stays."""
+    seller = check_seller(user, db.session.get(Seller, seller_id), Permission.SELLERS_VIEW)
+    member = next((m for m in seller.members if m.user_id == member_user_id), None)
+    if member is None:
+        raise NotFound()
+    leaving = member_user_id == user.id
+    if not leaving and Permission.SELLERS_MANAGE_MEMBERS not in seller_permissions(user, seller):
+        raise Forbidden()
+    if member.role == "owner":
+        raise InvalidInput(errors={"user_id": [_l("The owner cannot leave the cooperative.")]})
+    seller.members.remove(member)
+    audit.record("seller.member_left" if leaving else "seller.member_removed", actor=user, subject=member.user,
+                 details={"seller_id": seller.id})
+    db.session.commit()

@@ -1,42 +1,46 @@
-"""Union admins manage the trainers of their branch."""
+"""Union admins manage the trainers of their branch; a person becomes a trainer by accepting."""
 
 from sqlalchemy import delete, select
 
 from server.errors import NotFound
 from server.extensions import db
 from server.models import Cohort, CohortTrainer, RoleGrant, UnionBranch, User
-from server.permissions import Role, union_ids
+from server.permissions import Role, check_union_admin
 from server.phones import normalize_mobile
-from server.services import accounts, audit
+from server.services import audit, invitations
 
 
 def _branch(user, union_id):
-    """The branch if the user is its union admin; 404 otherwise."""
-    branch = db.session.get(UnionBranch, union_id)
-    if branch is None or union_id not in union_ids(user, Role.UNION_ADMIN):
-        raise NotFound()
-    return branch
+    return check_union_admin(user, db.session.get(UnionBranch, union_id))
+
+
+def _trainers(branch):
+    return (
+        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == Role.TRAINER, RoleGrant.union_id == branch.id, User.erased_at.is_(None))
+    )
 
 
 def list_trainers(user, union_id):
     branch = _branch(user, union_id)
-    return db.session.scalars(
-        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(RoleGrant.role == Role.TRAINER, RoleGrant.union_id == branch.id, User.erased_at.is_(None))
-        .order_by(User.full_name, User.id)
-    ).all()
+    return db.session.scalars(_trainers(branch).order_by(User.full_name, User.id)).all()
 
 
-def add_trainer(user, union_id, raw_phone, full_name):
-    """Make a person a trainer of the branch (creating the account if needed). Returns (trainer, created)."""
+def add_trainer(user, union_id, raw_phone):
+    """Invite a person to be a trainer of the branch. Returns (trainer or invitation, created);
+    someone who already trains for the branch is returned as they are."""
     branch = _branch(user, union_id)
-    trainer, _created = accounts.user_for_phone(normalize_mobile(raw_phone), full_name)
-    added = not any(g.role == Role.TRAINER and g.union_id == branch.id for g in trainer.grants)
-    if added:
-        trainer.grants.append(RoleGrant(role=Role.TRAINER.value, union_id=branch.id))
-        audit.record("union.trainer_added", actor=user, subject=trainer, details={"union_id": branch.id})
-    db.session.commit()
-    return trainer, added
+    phone = normalize_mobile(raw_phone)
+    trainer = db.session.scalars(_trainers(branch).where(User.phone == phone)).first()
+    if trainer is not None:
+        return trainer, False
+    return invitations.invite(user, "union_trainer", phone, branch)
+
+
+def pending_invitations(user, union_id):
+    """People invited to train for the branch who have not answered: their numbers only."""
+    branch = _branch(user, union_id)
+    return invitations.pending_for("union_trainer", branch.id)
 
 
 def remove_trainer(user, union_id, trainer_id):

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
-from flask_jwt_extended import create_access_token
+from flask_jwt_extended import create_access_token, decode_token
 from sqlalchemy import func, select
 
 from server import create_app
@@ -194,17 +194,80 @@ def test_per_ip_limit_with_the_in_memory_store(settings):
     assert len(outbox(settings)) == 2
 
 
-def test_refresh_rotates_and_the_old_refresh_token_dies(client, settings):
+def refresh_jti(token):
+    return decode_token(token, allow_expired=True)["jti"]
+
+
+def test_refresh_rotates_and_the_old_refresh_token_dies(app, client, settings, clock):
     tokens = sign_in(client, settings).get_json()
     response = client.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"]))
     assert response.status_code == 200
     rotated = response.get_json()
     assert rotated["refresh_token"] != tokens["refresh_token"]
-
     assert client.get("/api/v1/me", headers=bearer(rotated["access_token"])).status_code == 200
-    reused = client.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"]))
-    assert reused.status_code == 401
-    assert client.post("/api/v1/auth/refresh", headers=bearer(rotated["refresh_token"])).status_code == 200
+
+    # The phone lost the answer and sends the old token again: the same successor, no new chain.
+    clock.advance(timedelta(seconds=59))
+    retried = client.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"]))
+    assert retried.status_code == 200
+    with app.app_context():
+        assert refresh_jti(retried.get_json()["refresh_token"]) == refresh_jti(rotated["refresh_token"])
+
+    again = client.post("/api/v1/auth/refresh", headers=bearer(rotated["refresh_token"])).get_json()
+    assert client.get("/api/v1/me", headers=bearer(again["access_token"])).status_code == 200
+
+
+def test_a_rotated_refresh_token_used_later_signs_the_session_out(client, settings, clock):
+    tokens = sign_in(client, settings).get_json()
+    rotated = client.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"])).get_json()
+    clock.advance(timedelta(seconds=61))
+
+    stolen = client.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"]))
+
+    assert stolen.status_code == 401
+    assert stolen.get_json()["code"] == 401
+    # The session is over for whoever holds it: the thief, and the phone, which signs in again.
+    assert client.post("/api/v1/auth/refresh", headers=bearer(rotated["refresh_token"])).status_code == 401
+    assert client.get("/api/v1/me", headers=bearer(rotated["access_token"])).status_code == 401
+
+
+def test_an_older_refresh_token_signs_the_session_out_at_once(client, settings):
+    first = sign_in(client, settings).get_json()
+    second = client.post("/api/v1/auth/refresh", headers=bearer(first["refresh_token"])).get_json()
+    third = client.post("/api/v1/auth/refresh", headers=bearer(second["refresh_token"])).get_json()
+
+    assert client.post("/api/v1/auth/refresh", headers=bearer(first["refresh_token"])).status_code == 401
+    assert client.post("/api/v1/auth/refresh", headers=bearer(third["refresh_token"])).status_code == 401
+
+
+def test_asking_for_a_code_says_how_long_it_lasts_and_when_to_resend(client):
+    answers = [client.post("/api/v1/auth/otp", json={"phone": PHONE}).get_json() for _ in range(3)]
+    assert [a["expires_in"] for a in answers] == [300, 300, 300]
+    assert [a["resend_after"] for a in answers[:2]] == [60, 60]
+    # The third code is the last of the window: the next one can only come after 15 minutes.
+    assert 14 * 60 < answers[2]["resend_after"] <= 15 * 60
+
+
+def test_a_code_expires_at_exactly_five_minutes(client, settings, clock):
+    client.post("/api/v1/auth/otp", json={"phone": PHONE})
+    clock.advance(timedelta(minutes=5))
+    response = client.post("/api/v1/auth/verify", json={"phone": PHONE, "code": last_code(settings)})
+    assert response.status_code == 422
+    assert "code" in response.get_json()["errors"]
+
+
+# Signing in needs no token; refreshing takes a refresh token and nothing else.
+AUTH_ROUTES = [("POST", "/api/v1/auth/otp"), ("POST", "/api/v1/auth/verify"), ("POST", "/api/v1/auth/refresh")]
+
+
+def test_sign_in_routes_are_open_and_refresh_takes_only_a_refresh_token(client, settings):
+    assert client.post("/api/v1/auth/otp", json={"phone": PHONE}).status_code == 202
+    verified = client.post("/api/v1/auth/verify", json={"phone": PHONE, "code": last_code(settings)})
+    assert verified.status_code == 200
+    tokens = verified.get_json()
+    assert client.post("/api/v1/auth/refresh").status_code == 401
+    assert client.post("/api/v1/auth/refresh", headers=bearer(tokens["access_token"])).status_code == 401
+    assert client.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"])).status_code == 200
 
 
 def test_access_token_is_not_a_refresh_token(client, settings):

@@ -138,3 +138,23 @@ def test_lessons_completed_and_activation(client, world, quiz):
     assert row["activated_at"].startswith("2026-11-02T03:00:00")
     # All but phone_verified (never signed in by SMS here) and payout.
     assert row["onboarding_percent"] == 78
+
+
+def test_a_household_active_before_joining_is_not_quiet_on_the_day_it_joins(client, auth, world, clock):
+    trainer, cohort, _ = world
+    household = auth.person(full_name="Hoàng Thị Hoa")
+    listed_product(client, household, client.post("/api/v1/sellers", headers=household.headers, json={
+        "kind": "household", "name": "Hộ Hoa", "commune_code": "02221"}).get_json()["id"])
+    clock.advance(timedelta(days=20))
+    client.post(f"/api/v1/cohorts/{cohort['id']}/members", headers=trainer.headers, json={
+        "phone": household.phone, "full_name": "Hoa", "commune_code": "02221", "consent": CONSENT})
+    [invitation] = client.get("/api/v1/me/invitations", headers=household.headers).get_json()
+    client.post(f"/api/v1/me/invitations/{invitation['id']}/accept", headers=household.headers)
+
+    hoa = progress(client, trainer, cohort)["Hoàng Thị Hoa"]
+
+    # Its last activity was 20 days ago, but it joined today: 14 quiet days count from joining.
+    assert hoa["last_active"] is not None
+    assert hoa["needs_help"] is False
+    clock.advance(timedelta(days=14))
+    assert progress(client, trainer, cohort)["Hoàng Thị Hoa"]["needs_help_code"] == "inactive"

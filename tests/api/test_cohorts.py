@@ -43,10 +43,11 @@ def cohort(client, trainer, branch):
     return response.get_json()
 
 
-def enrol(client, person, cohort_id, phone="0912 111 222", **fields):
+def enrol(client, person, cohort_id, phone="0912 111 222", headers=None, **fields):
     body = {"phone": phone, "full_name": "Lò Thị Mai", "seller_kind": "household",
             "commune_code": NA_HANG, "consent": CONSENT, **fields}
-    return client.post(f"/api/v1/cohorts/{cohort_id}/members", headers=person.headers, json=body)
+    return client.post(f"/api/v1/cohorts/{cohort_id}/members", headers={**person.headers, **(headers or {})},
+                       json=body)
 
 
 def outbox(settings):
@@ -99,8 +100,9 @@ def test_enrolling_a_new_phone_creates_user_seller_and_consent_on_behalf(client,
     response = enrol(client, trainer, cohort["id"])
     assert response.status_code == 201
     member = response.get_json()
+    assert member["status"] == "active"
     assert member["phone"] == "+84912111222" and member["full_name"] == "Lò Thị Mai"
-    assert member["seller_id"]
+    assert member["seller_id"] and member["sms_sent"] is True
 
     with app.app_context():
         consent = db.session.scalars(select(Consent).where(Consent.user_id == member["user_id"])).one()
@@ -108,7 +110,10 @@ def test_enrolling_a_new_phone_creates_user_seller_and_consent_on_behalf(client,
         seller = db.session.get(Seller, member["seller_id"])
         assert (seller.kind, seller.commune_code, seller.owner_id) == ("household", NA_HANG, member["user_id"])
     [sms] = outbox(settings)
-    assert sms["to"] == "+84912111222" and "Lớp bán hàng online Nà Hang" in sms["body"]
+    assert sms["to"] == "+84912111222"
+    # A fixed text: the branch and the app's address, nothing the trainer typed (no cohort name).
+    assert sms["body"] == ("Cho Que Online: Hoi Lien hiep Phu nu tinh Tuyen Quang da tao tai khoan ban hang "
+                           "cho ban. Dang nhap bang so dien thoai nay tai http://localhost/ de bat dau.")
 
 
 def test_enrolling_twice_creates_nothing_new(client, trainer, cohort, app, settings):
@@ -122,13 +127,19 @@ def test_enrolling_twice_creates_nothing_new(client, trainer, cohort, app, setti
     assert len(detail["members"]) == 1
 
 
-def test_enrolling_an_existing_user_keeps_their_account_and_shop(client, trainer, cohort, auth, app):
+def test_a_person_with_an_account_is_invited_and_joins_with_their_own_shop(client, trainer, cohort, auth, app):
     household = auth.person(full_name="Hoàng Thị Hoa")
     own_shop = client.post("/api/v1/sellers", headers=household.headers,
                            json={"kind": "cooperative", "name": "HTX Hoa", "commune_code": NA_HANG}).get_json()
-    member = enrol(client, trainer, cohort["id"], phone=household.phone, full_name="Tên trainer gõ").get_json()
-    assert member["user_id"] == household.id
-    assert member["seller_id"] == own_shop["id"]
+
+    invited = enrol(client, trainer, cohort["id"], phone=household.phone, full_name="Tên trainer gõ")
+
+    assert invited.status_code == 201
+    assert invited.get_json()["status"] == "pending" and invited.get_json()["user_id"] is None
+    [invitation] = client.get("/api/v1/me/invitations", headers=household.headers).get_json()
+    client.post(f"/api/v1/me/invitations/{invitation['id']}/accept", headers=household.headers)
+    detail = client.get(f"/api/v1/cohorts/{cohort['id']}", headers=trainer.headers).get_json()
+    assert [(m["user_id"], m["seller_id"]) for m in detail["members"]] == [(household.id, own_shop["id"])]
     me = client.get("/api/v1/me", headers=household.headers).get_json()
     assert me["full_name"] == "Hoàng Thị Hoa"
 
@@ -222,16 +233,31 @@ def test_union_admin_assigns_trainers_of_the_branch(client, auth, branch, cohort
     assert client.put(url, headers=trainer.headers, json={"trainer_ids": [trainer.id]}).status_code == 403
 
 
-def test_union_admin_manages_branch_trainers(client, auth, branch):
+def test_union_admin_invites_trainers_of_the_branch(client, auth, branch):
     admin = auth.person("union_admin", union=branch)
+    person = auth.person(full_name="Vi Văn Hùng")
     url = f"/api/v1/unions/{branch}/trainers"
-    added = client.post(url, headers=admin.headers, json={"phone": "0988 777 666", "full_name": "Vi Văn Hùng"})
-    again = client.post(url, headers=admin.headers, json={"phone": "0988777666", "full_name": "Vi Văn Hùng"})
-    assert (added.status_code, again.status_code) == (201, 200)
-    assert [t["full_name"] for t in client.get(url, headers=admin.headers).get_json()] == ["Vi Văn Hùng"]
-    trainer_id = added.get_json()["user_id"]
-    assert client.delete(f"{url}/{trainer_id}", headers=admin.headers).status_code == 204
+
+    invited = client.post(url, headers=admin.headers, json={"phone": person.phone, "full_name": "Vi Văn Hùng"})
+    again = client.post(url, headers=admin.headers, json={"phone": person.phone})
+
+    assert (invited.status_code, again.status_code) == (201, 200)
+    assert (invited.get_json()["status"], invited.get_json()["user_id"]) == ("pending", None)
     assert client.get(url, headers=admin.headers).get_json() == []
+    assert client.get("/api/v1/me", headers=person.headers).get_json()["roles"] == ["seller"]
+    pending = client.get(f"/api/v1/unions/{branch}/invitations", headers=admin.headers).get_json()["items"]
+    assert [(i["kind"], i["phone"]) for i in pending] == [("union_trainer", person.phone)]
+
+    [invitation] = client.get("/api/v1/me/invitations", headers=person.headers).get_json()
+    assert invitation["union"]["name"] == "Hội Liên hiệp Phụ nữ tỉnh Tuyên Quang"
+    client.post(f"/api/v1/me/invitations/{invitation['id']}/accept", headers=person.headers)
+
+    assert client.get("/api/v1/me", headers=person.headers).get_json()["roles"] == ["trainer"]
+    assert [t["full_name"] for t in client.get(url, headers=admin.headers).get_json()] == ["Vi Văn Hùng"]
+    assert client.post(url, headers=admin.headers, json={"phone": person.phone}).get_json()["status"] == "active"
+    assert client.delete(f"{url}/{person.id}", headers=admin.headers).status_code == 204
+    assert client.get(url, headers=admin.headers).get_json() == []
+    assert client.get("/api/v1/me", headers=person.headers).get_json()["roles"] == ["seller"]
     other_branch = f"/api/v1/unions/{branch + 1}/trainers"
     assert client.get(other_branch, headers=admin.headers).status_code == 404
 
@@ -255,18 +281,18 @@ COHORT_ROUTES = [
     ("GET", "/api/v1/cohorts/{cohort}/progress", None),
     ("GET", "/api/v1/cohorts/{cohort}/sessions", None),
     ("GET", "/api/v1/cohorts/{cohort}/export", None),
+    ("GET", "/api/v1/cohorts/{cohort}/invitations", None),
     ("POST", "/api/v1/cohorts/{cohort}/members", "enrol"),
     ("DELETE", "/api/v1/cohorts/{cohort}/members/{member}", None),
     ("POST", "/api/v1/cohorts/{cohort}/sessions", "session"),
 ]
+COHORT_ROLES = ["anonymous", "trainer", "union_admin", "other_trainer", "other_branch_admin", "household", "manager",
+                "admin"]
 
 
-@pytest.mark.parametrize("role", ["anonymous", "trainer", "union_admin", "other_trainer", "other_branch_admin",
-                                  "household", "manager", "admin"])
-@pytest.mark.parametrize("method, path, body", COHORT_ROUTES, ids=[f"{m} {p}" for m, p, _ in COHORT_ROUTES])
-def test_cohort_access_matrix(client, auth, app, trainer, cohort, branch, role, method, path, body):
-    member = enrol(client, trainer, cohort["id"]).get_json()
-    people = {
+@pytest.fixture
+def cohort_people(auth, app, trainer, branch):
+    return {
         "trainer": trainer,
         "union_admin": auth.person("union_admin", union=branch),
         "other_trainer": auth.person("trainer", union=branch),
@@ -274,9 +300,14 @@ def test_cohort_access_matrix(client, auth, app, trainer, cohort, branch, role, 
         "manager": auth.person("manager", province="08"),
         "admin": auth.person("admin"),
     }
-    headers = {} if role == "anonymous" else people[role].headers if role != "household" else None
-    if role == "household":
-        headers = auth.sign_in(member["user_id"])
+
+
+@pytest.mark.parametrize("role", COHORT_ROLES)
+@pytest.mark.parametrize("method, path, body", COHORT_ROUTES, ids=[f"{m} {p}" for m, p, _ in COHORT_ROUTES])
+def test_cohort_access_matrix(client, auth, trainer, cohort, cohort_people, role, method, path, body):
+    member = enrol(client, trainer, cohort["id"]).get_json()
+    headers = {} if role == "anonymous" else auth.sign_in(member["user_id"]) if role == "household" \
+        else cohort_people[role].headers
     request = {"headers": headers}
     if body == "enrol":
         request["json"] = {"phone": "0912333444", "full_name": "Người mới", "commune_code": NA_HANG,
@@ -289,22 +320,60 @@ def test_cohort_access_matrix(client, auth, app, trainer, cohort, branch, role, 
     assert response.status_code == expected, response.get_json()
 
 
+# Routes of cohorts as a whole, and of a branch's trainers: (method, path, body, {role: status}).
+BRANCH_ROUTES = [
+    ("GET", "/api/v1/cohorts", None,
+     {"anonymous": 401, "trainer": 200, "union_admin": 200, "other_trainer": 200, "other_branch_admin": 200,
+      "household": 403, "manager": 403, "admin": 403}),
+    ("POST", "/api/v1/cohorts", "cohort",
+     {"anonymous": 401, "trainer": 201, "union_admin": 201, "other_trainer": 201, "other_branch_admin": 403,
+      "household": 403, "manager": 403, "admin": 403}),
+    ("PUT", "/api/v1/cohorts/{cohort}/trainers", "trainers",
+     {"anonymous": 401, "trainer": 403, "union_admin": 200}),
+    # A trainer of the branch is not its admin: the branch's staff pages are not theirs to see.
+    ("GET", "/api/v1/unions/{branch}/trainers", None, {"anonymous": 401, "union_admin": 200}),
+    ("POST", "/api/v1/unions/{branch}/trainers", {"phone": "0988777666"}, {"anonymous": 401, "union_admin": 201}),
+    ("DELETE", "/api/v1/unions/{branch}/trainers/{other_trainer}", None, {"anonymous": 401, "union_admin": 204}),
+    ("GET", "/api/v1/unions/{branch}/invitations", None, {"anonymous": 401, "union_admin": 200}),
+]
+
+
+@pytest.mark.parametrize("role", COHORT_ROLES)
+@pytest.mark.parametrize("method, path, body, allowed", BRANCH_ROUTES, ids=[f"{m} {p}" for m, p, _, _ in BRANCH_ROUTES])
+def test_branch_access_matrix(client, auth, trainer, cohort, branch, cohort_people, role, method, path, body, allowed):
+    headers = {} if role == "anonymous" else auth.person().headers if role == "household" \
+        else cohort_people[role].headers
+    request = {"headers": headers}
+    if body == "cohort":
+        request["json"] = {"name": "Lớp mới", "union_id": branch, "commune_codes": [NA_HANG],
+                           "starts_on": "2026-11-01"}
+    elif body == "trainers":
+        request["json"] = {"trainer_ids": [trainer.id, cohort_people["other_trainer"].id]}
+    elif body is not None:
+        request["json"] = body
+    url = path.format(cohort=cohort["id"], branch=branch, other_trainer=cohort_people["other_trainer"].id)
+    response = client.open(url, method=method, **request)
+    assert response.status_code == allowed.get(role, 404), response.get_json()
+
+
 def test_a_household_already_using_the_app_is_invited_not_taken_over(client, trainer, cohort, auth, app):
     household = auth.person(full_name="Hoàng Thị Hoa")
     shop = client.post("/api/v1/sellers", headers=household.headers,
                        json={"kind": "household", "name": "Hộ Hoa", "commune_code": NA_HANG}).get_json()
-    member = enrol(client, trainer, cohort["id"], phone=household.phone).get_json()
-    assert member["accepted_at"] is None
+    invited = enrol(client, trainer, cohort["id"], phone=household.phone).get_json()
+    assert (invited["status"], invited["accepted_at"]) == ("pending", None)
     with app.app_context():
         assert count(app, Consent) == 0  # nobody consents for a person who signs in herself
     seller_url = f"/api/v1/sellers/{shop['id']}"
     assert client.get(seller_url, headers=trainer.headers).status_code == 404
 
-    mine = client.get("/api/v1/me/cohorts", headers=household.headers).get_json()
-    assert [(c["id"], c["accepted_at"]) for c in mine] == [(cohort["id"], None)]
+    [invitation] = client.get("/api/v1/me/invitations", headers=household.headers).get_json()
+    assert (invitation["kind"], invitation["cohort"]["id"]) == ("cohort", cohort["id"])
+    assert invitation["invited_by_name"] == "Hà Thị Thu"
     accepted = client.post(f"/api/v1/me/cohorts/{cohort['id']}/accept", headers=household.headers)
     assert accepted.status_code == 200 and accepted.get_json()["accepted_at"]
     assert client.get(seller_url, headers=trainer.headers).status_code == 200
+    assert [c["id"] for c in client.get("/api/v1/me/cohorts", headers=household.headers).get_json()] == [cohort["id"]]
 
     assert client.delete(f"/api/v1/me/cohorts/{cohort['id']}", headers=household.headers).status_code == 204
     assert client.get(seller_url, headers=trainer.headers).status_code == 404

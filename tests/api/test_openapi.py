@@ -44,6 +44,8 @@ BODYLESS_WRITES = {
     ("post", "/api/v1/auth/logout"),
     ("post", "/api/v1/products/{product_id}/publish"),
     ("post", "/api/v1/me/cohorts/{cohort_id}/accept"),
+    ("post", "/api/v1/me/invitations/{invitation_id}/accept"),
+    ("post", "/api/v1/me/invitations/{invitation_id}/decline"),
 }
 
 

@@ -118,6 +118,8 @@ def test_members_edit_products_strangers_do_not_see_them(client, shop, auth):
     owner, seller_id = shop
     member, stranger = auth.person(), auth.person()
     client.post(f"/api/v1/sellers/{seller_id}/members", headers=owner.headers, json={"phone": member.phone})
+    [invitation] = client.get("/api/v1/me/invitations", headers=member.headers).get_json()
+    client.post(f"/api/v1/me/invitations/{invitation['id']}/accept", headers=member.headers)
     product = new_product(client, owner, seller_id).get_json()
     url = f"/api/v1/products/{product['id']}"
 

@@ -211,14 +211,16 @@ def test_training_report(client, app, manager, clock):
     assert report["totals"]["learners"] == 1
 
 
+REPORT_PATHS = ["/api/v1/reports/new-active-sellers", "/api/v1/reports/commune-coverage", "/api/v1/reports/training"]
+
+
 @pytest.mark.parametrize(
     "role, province, status",
     [("anonymous", None, 401), ("seller", None, 403), ("trainer", None, 403), ("manager_08", None, 200),
      ("manager_08", "08", 200), ("manager_08", "01", 403), ("national", "01", 200), ("union_admin", None, 200),
      ("union_admin", "01", 403), ("admin", "01", 200)],
 )
-@pytest.mark.parametrize("path", ["/api/v1/reports/new-active-sellers", "/api/v1/reports/commune-coverage",
-                                  "/api/v1/reports/training"])
+@pytest.mark.parametrize("path", REPORT_PATHS)
 def test_report_access(client, auth, app, role, province, status, path):
     with app.app_context():
         branch = db.session.scalar(select(UnionBranch.id).where(UnionBranch.key == "womens_union:08"))

@@ -77,32 +77,115 @@ def test_someone_elses_shop_is_404(client, auth):
     assert client.get("/api/v1/sellers/987654", headers=stranger.headers).status_code == 404
 
 
-def test_cooperative_members_by_phone(client, auth, app):
+def invitations_of(client, person):
+    return client.get("/api/v1/me/invitations", headers=person.headers).get_json()
+
+
+def test_adding_a_member_by_phone_invites_and_reveals_nobody(client, auth, app):
     owner = auth.person()
+    person = auth.person(full_name="Hoàng Thị Hoa")
     coop = create(client, owner, kind="cooperative", name="HTX Chè Shan tuyết").get_json()
     url = f"/api/v1/sellers/{coop['id']}/members"
 
-    added = client.post(url, headers=owner.headers, json={"phone": "0987 654 321", "role": "manager"})
-    again = client.post(url, headers=owner.headers, json={"phone": "+84987654321", "role": "member"})
+    typed = "0" + person.phone[3:6] + " " + person.phone[6:9] + " " + person.phone[9:]
+    added = client.post(url, headers=owner.headers, json={"phone": typed, "role": "manager"})
+    again = client.post(url, headers=owner.headers, json={"phone": person.phone, "role": "manager"})
 
-    assert added.status_code == 201
-    assert added.get_json()["phone"] == "+84987654321"
-    assert again.status_code == 200
-    assert again.get_json()["role"] == "member"
-    assert count(app, SellerMember) == 2
-    assert count(app, User) == 2
+    assert (added.status_code, again.status_code) == (201, 200)
+    body = added.get_json()
+    assert body["status"] == "pending" and body["phone"] == person.phone
+    assert body["user_id"] is None and body["full_name"] is None
+    assert "Hoàng" not in added.get_data(as_text=True)
+    assert again.get_json()["invitation_id"] == body["invitation_id"]
+    # Not a member until they say yes: nothing of the shop is theirs yet, nothing of theirs is the owner's.
+    assert count(app, SellerMember) == 1
+    assert client.get(f"/api/v1/sellers/{coop['id']}", headers=person.headers).status_code == 404
+    pending = client.get(f"/api/v1/sellers/{coop['id']}/invitations", headers=owner.headers).get_json()
+    assert [(i["phone"], i["status"], i["role"]) for i in pending["items"]] == [(person.phone, "pending", "manager")]
 
 
-def test_member_signs_in_and_sees_the_cooperative_but_cannot_change_it(client, auth, app):
+def test_the_invited_person_accepts_then_leaves_the_cooperative(client, auth):
+    owner = auth.person()
+    person = auth.person()
+    coop = create(client, owner, kind="cooperative", name="HTX Miến dong").get_json()
+    client.post(f"/api/v1/sellers/{coop['id']}/members", headers=owner.headers,
+                json={"phone": person.phone, "role": "member"})
+
+    [invitation] = invitations_of(client, person)
+    assert invitation["kind"] == "cooperative"
+    assert invitation["cooperative"]["name"] == "HTX Miến dong"
+    accepted = client.post(f"/api/v1/me/invitations/{invitation['id']}/accept", headers=person.headers)
+
+    assert accepted.status_code == 200 and accepted.get_json()["status"] == "accepted"
+    assert [s["id"] for s in client.get("/api/v1/me", headers=person.headers).get_json()["sellers"]] == [coop["id"]]
+    members = client.get(f"/api/v1/sellers/{coop['id']}", headers=owner.headers).get_json()["members"]
+    assert {(m["user_id"], m["role"]) for m in members} == {(owner.id, "owner"), (person.id, "member")}
+    assert client.get(f"/api/v1/sellers/{coop['id']}/invitations", headers=owner.headers).get_json()["total"] == 0
+
+    left = client.delete(f"/api/v1/sellers/{coop['id']}/members/{person.id}", headers=person.headers)
+    assert left.status_code == 204
+    assert client.get("/api/v1/me", headers=person.headers).get_json()["sellers"] == []
+    assert client.get(f"/api/v1/sellers/{coop['id']}", headers=person.headers).status_code == 404
+
+
+def test_declining_leaves_everything_as_it_was(client, auth, app):
+    owner = auth.person()
+    person = auth.person()
+    coop = create(client, owner, kind="cooperative").get_json()
+    client.post(f"/api/v1/sellers/{coop['id']}/members", headers=owner.headers, json={"phone": person.phone})
+    [invitation] = invitations_of(client, person)
+
+    declined = client.post(f"/api/v1/me/invitations/{invitation['id']}/decline", headers=person.headers)
+
+    assert declined.status_code == 200 and declined.get_json()["status"] == "declined"
+    assert count(app, SellerMember) == 1
+    assert invitations_of(client, person) == []
+    again = client.post(f"/api/v1/me/invitations/{invitation['id']}/accept", headers=person.headers)
+    assert again.status_code == 409
+
+
+def test_the_owner_cannot_leave_and_members_cannot_remove_others(client, auth):
+    owner = auth.person()
+    first, second = auth.person(), auth.person()
+    coop = create(client, owner, kind="cooperative").get_json()
+    for person in (first, second):
+        client.post(f"/api/v1/sellers/{coop['id']}/members", headers=owner.headers, json={"phone": person.phone})
+        [invitation] = invitations_of(client, person)
+        client.post(f"/api/v1/me/invitations/{invitation['id']}/accept", headers=person.headers)
+    url = f"/api/v1/sellers/{coop['id']}/members"
+
+    assert client.delete(f"{url}/{owner.id}", headers=owner.headers).status_code == 422
+    assert client.delete(f"{url}/{second.id}", headers=first.headers).status_code == 403
+    assert client.delete(f"{url}/{second.id}", headers=owner.headers).status_code == 204
+    assert client.delete(f"{url}/{second.id}", headers=owner.headers).status_code == 404
+
+
+def test_a_members_role_is_changed_by_adding_them_again(client, auth):
+    owner = auth.person()
+    person = auth.person()
+    coop = create(client, owner, kind="cooperative").get_json()
+    url = f"/api/v1/sellers/{coop['id']}/members"
+    client.post(url, headers=owner.headers, json={"phone": person.phone, "role": "member"})
+    [invitation] = invitations_of(client, person)
+    client.post(f"/api/v1/me/invitations/{invitation['id']}/accept", headers=person.headers)
+
+    changed = client.post(url, headers=owner.headers, json={"phone": person.phone, "role": "manager"})
+
+    assert changed.status_code == 200
+    assert (changed.get_json()["status"], changed.get_json()["role"]) == ("active", "manager")
+
+
+def test_member_sees_the_cooperative_but_cannot_change_it(client, auth, app):
     owner = auth.person()
     member = auth.person()
     coop = create(client, owner, kind="cooperative", name="HTX Miến dong").get_json()
     client.post(f"/api/v1/sellers/{coop['id']}/members", headers=owner.headers,
                 json={"phone": member.phone, "role": "member"})
+    [invitation] = invitations_of(client, member)
+    client.post(f"/api/v1/me/invitations/{invitation['id']}/accept", headers=member.headers)
     url = f"/api/v1/sellers/{coop['id']}"
 
     assert client.get(url, headers=member.headers).status_code == 200
-    assert [s["id"] for s in client.get("/api/v1/me", headers=member.headers).get_json()["sellers"]] == [coop["id"]]
     assert client.patch(url, headers=member.headers, json={"name": "Đổi tên"}).status_code == 403
     assert client.post(f"{url}/members", headers=member.headers,
                        json={"phone": "0911111111"}).status_code == 403
@@ -163,7 +246,7 @@ def test_onboarding_follows_real_state(client, auth, clock):
     assert by_key["consent"]["done_at"].startswith("2026-11-02T03:00:00")
 
 
-def test_an_invited_member_owns_the_account_at_first_sign_in(client, auth, settings):
+def test_a_new_phone_invited_to_a_cooperative_signs_up_and_accepts(client, auth, settings):
     import json
     import re
     from pathlib import Path
@@ -172,12 +255,16 @@ def test_an_invited_member_owns_the_account_at_first_sign_in(client, auth, setti
     coop = create(client, owner, kind="cooperative").get_json()
     invited = client.post(f"/api/v1/sellers/{coop['id']}/members", headers=owner.headers,
                           json={"phone": "0977 123 456"}).get_json()
+    assert invited["status"] == "pending"
 
     client.post("/api/v1/auth/otp", json={"phone": "0977123456"})
     line = Path(settings["SMS_OUTBOX_PATH"]).read_text(encoding="utf-8").splitlines()[-1]
     code = re.search(r"\d{6}", json.loads(line)["body"]).group(0)
     signed_in = client.post("/api/v1/auth/verify", json={"phone": "0977123456", "code": code}).get_json()
+    headers = {"Authorization": f"Bearer {signed_in['access_token']}"}
 
-    assert signed_in["is_new"] is True
-    assert signed_in["user"]["id"] == invited["user_id"]
-    assert [s["id"] for s in signed_in["user"]["sellers"]] == [coop["id"]]
+    assert signed_in["is_new"] is True and signed_in["user"]["sellers"] == []
+    [invitation] = client.get("/api/v1/me/invitations", headers=headers).get_json()
+    assert invitation["id"] == invited["invitation_id"]
+    client.post(f"/api/v1/me/invitations/{invitation['id']}/accept", headers=headers)
+    assert [s["id"] for s in client.get("/api/v1/me", headers=headers).get_json()["sellers"]] == [coop["id"]]

@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from server.clock import VIETNAM
-from server.errors import Forbidden, InvalidInput
+from server.errors import InvalidInput
 from server.extensions import db
 from server.models import Cohort, CohortMember, Province, UnionBranch
-from server.permissions import Permission, Role, manager_provinces, require, roles_of, union_ids
+from server.permissions import check_report_province, report_area
 from server.services.places import normalize_province_code
 
 ACTIVE_WINDOW_DAYS = 90
@@ -44,24 +44,19 @@ class Scope:
 
 
 def resolve(user, province=None):
-    """The caller's scope, narrowed to `province` when asked; 403 outside it."""
-    require(user, Permission.REPORTS_VIEW)
-    roles = roles_of(user)
-    if Role.ADMIN in roles or Role.MANAGER in roles:
-        allowed, unions = manager_provinces(user), None
-    else:
-        unions = frozenset(union_ids(user, Role.UNION_ADMIN))
-        branches = db.session.scalars(select(UnionBranch).where(UnionBranch.id.in_(unions))).all()
-        national = any(branch.province_code is None for branch in branches)
-        allowed = None if national else {branch.province_code for branch in branches}
+    """The caller's scope (server.permissions.report_area), narrowed to `province` when asked; 403 outside it."""
+    allowed, unions = report_area(user, _branches)
     if province:
         code = normalize_province_code(province)
         if db.session.get(Province, code) is None:
             raise InvalidInput(errors={"province": [_l("Unknown province code.")]})
-        if allowed is not None and code not in allowed:
-            raise Forbidden(_l("This province is outside the area you report on."))
+        check_report_province(allowed, code)
         allowed = {code}
     return Scope(None if allowed is None else frozenset(allowed), unions)
+
+
+def _branches(ids):
+    return db.session.scalars(select(UnionBranch).where(UnionBranch.id.in_(ids))).all()
 
 
 def day_start(day):

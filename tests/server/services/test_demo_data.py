@@ -16,7 +16,7 @@ from server.demo.timeline import day_start
 from server.demo.writer import COLUMNS
 from server.extensions import db
 from server.models import (
-    Channel, Cohort, CohortCommune, CohortMember, Commune, Consent, LessonProgress, Product, ProductPhoto,
+    Channel, Cohort, CohortCommune, CohortMember, Commune, Consent, Invitation, LessonProgress, Product, ProductPhoto,
     ProgressEvent, QuizAttempt, RoleGrant, Sale, Seller, SellerActivity, SessionAttendee, TrainingSession, User,
 )
 from server.phones import normalize_mobile
@@ -349,8 +349,19 @@ def test_cohorts_belong_to_their_branch_province(world):
         attendees = {a.user_id for a in db.session.scalars(
             select(SessionAttendee).where(SessionAttendee.session_id == session.id))}
         assert attendees <= accepted[session.cohort_id]
-    assert 0.55 < sum(map(len, members.values())) / len(_all(Seller)) < 0.85
-    assert sum(map(len, accepted.values())) < sum(map(len, members.values())), "some invitations are pending"
+    invited = defaultdict(set)
+    for invitation in _all(Invitation):
+        assert invitation.kind == "cohort"
+        invited[invitation.cohort_id].add(invitation.phone)
+    phones = {user.id: user.phone for user in _all(User)}
+    for cohort_id, user_ids in members.items():
+        assert user_ids == accepted[cohort_id], "members are the households that joined"
+    assert 0.55 < (sum(map(len, members.values())) + sum(
+        1 for i in _all(Invitation) if i.status == "pending")) / len(_all(Seller)) < 0.85
+    assert any(i.status == "pending" for i in _all(Invitation)), "some invitations are pending"
+    for invitation in _all(Invitation):
+        joined = {phones[user_id] for user_id in members[invitation.cohort_id]}
+        assert (invitation.phone in joined) == (invitation.status == "accepted")
 
 
 def test_consent_is_recorded_on_behalf_only_for_households_set_up_in_person(world):
