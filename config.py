@@ -64,8 +64,10 @@ def from_environment(environ=None):
         "OTP_IP_LIMIT": env.get("OTP_IP_LIMIT", "30 per hour"),
         "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=15),
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=30),
-        # Photos are the largest uploads: 15 MB, plus room for the multipart envelope.
-        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # The request body limit of every route but the few that set their own (server/body_limits.py):
+        # the largest JSON a person sends is a product with a 5,000-character description, about
+        # 31 KB even with every Vietnamese letter written as a \u escape.
+        "MAX_CONTENT_LENGTH": 64 * 1024,
         "LOCALES_DIR": env.get("LOCALES_DIR", str(PROJECT_ROOT / "locales")),
         "TRAINING_CONTENT_DIR": env.get(
             "TRAINING_CONTENT_DIR", str(PROJECT_ROOT / "training_content")

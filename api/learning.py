@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_jwt_extended import current_user, get_current_user, jwt_required
 
 from api.access import BEARER, Blueprint, login_required
+from server.body_limits import KB, body_limit
 from server.models.learning import LESSON_SLUG_LENGTH
 from server.services import learning
 from server.services.onboarding import STEP_KEYS
@@ -214,6 +215,9 @@ class LessonAttempts(MethodView):
 
 
 @blp.route("/progress/events")
+# 500 events with the longest lesson names and microsecond times take 118 KB (141 KB indented);
+# a phone's batch is about 95 KB.
+@body_limit(256 * KB)
 class ProgressEvents(MethodView):
     @login_required
     @blp.arguments(EventBatchSchema)
@@ -221,6 +225,8 @@ class ProgressEvents(MethodView):
     @blp.alt_response(413, description=f"More than {learning.MAX_EVENTS_PER_BATCH} events.")
     def post(self, body):
         """Send what I did in lessons while offline; good events are kept even if others are refused."""
+        # Counted before each event is parsed: too many is refused at once, not after the work.
+        learning.check_batch_size(body["events"])
         return learning.record_events(current_user, parse_events(body["events"]))
 
 

@@ -8,6 +8,7 @@ from flask_jwt_extended import current_user
 
 from api.access import Blueprint, ExportArgs, Trimmed, login_required
 from api.pagination import PageArgs, page_of
+from server.body_limits import MB, body_limit
 from server.pagination import paginate
 from server.permissions import Permission
 from server.services import product_export, products
@@ -161,6 +162,8 @@ class ProductPublish(MethodView):
 
 
 @blp.route("/products/<product_id>/photos")
+# A 15 MB photo, plus room for the multipart envelope.
+@body_limit(16 * MB)
 class ProductPhotos(MethodView):
     @login_required
     @blp.arguments(PhotoUploadSchema, location="files")

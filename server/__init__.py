@@ -89,6 +89,10 @@ def register_blueprints(app):
 
 
 def register_input_guards(app):
+    from server import body_limits
+
+    body_limits.init_app(app)
+
     @app.before_request
     def refuse_nul_characters():
         """Text cannot hold the NUL character (PostgreSQL refuses it): say so before anything is stored."""

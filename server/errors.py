@@ -27,6 +27,10 @@ class InvalidInput(DomainError):
     status = 422
 
 
+class Unauthorized(DomainError):
+    status = 401
+
+
 class NotFound(DomainError):
     status = 404
 

@@ -4,8 +4,12 @@ import hashlib
 import json
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from server.errors import Conflict
+from server.extensions import db
 
 
 def fingerprint(content):
@@ -22,3 +26,39 @@ def check_replay(existing_fingerprint, content, same_owner=True):
     """A retry returns quietly; different content under a used id, or an id someone else used, is a conflict."""
     if not same_owner or existing_fingerprint != fingerprint(content):
         raise Conflict(_l("This id was already used for different data."))
+
+
+def create_once(model, row_id, content, is_owner, build, fingerprint_column="fingerprint"):
+    """Store the row a client created under its own id once; returns (row, created).
+
+    `build()` checks the rules and returns the new row, not yet added to the session, carrying
+    fingerprint(content) in `fingerprint_column`; it runs only while the id looks free. A stored
+    row under the id answers a retry when `is_owner(row)` and its fingerprint match, else Conflict.
+
+    Two tries of one create can run at once (a phone on a slow network retries while its first
+    try is still running). Both find the id free, so the database decides: the row is inserted
+    with ON CONFLICT (id) DO NOTHING, which waits for the other transaction and then either
+    inserts or does nothing. The loser gets the winner's row, with the same checks as a retry.
+    Nothing else is written before that insert, so no other row's IntegrityError is mistaken for
+    the race, and no autoflush sends a half-made row first.
+    """
+    stored = db.session.get(model, row_id)
+    if stored is None:
+        row = build()
+        if _insert_unless_taken(row):
+            return db.session.get(model, row_id), True
+        stored = db.session.get(model, row_id)
+    check_replay(getattr(stored, fingerprint_column), content, same_owner=is_owner(stored))
+    return stored, False
+
+
+def _insert_unless_taken(row):
+    """INSERT the row's columns unless its primary key is taken; whether it was inserted."""
+    mapper = inspect(type(row))
+    values = {attribute.columns[0].name: getattr(row, attribute.key)
+              for attribute in mapper.column_attrs if attribute.key in row.__dict__}
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(mapper.local_table).values(values).on_conflict_do_nothing(
+        index_elements=[column.name for column in mapper.primary_key])
+    # Without preserve_rowcount, drivers need not count the rows of an INSERT (psycopg does not).
+    return db.session.execute(statement, execution_options={"preserve_rowcount": True}).rowcount == 1

@@ -27,6 +27,12 @@ STATUS_MESSAGES = {
 
 NUL_CHARACTER = _l("Text cannot contain the NUL character.")
 
+# Request bodies the JSON parser cannot take (api/parser.py).
+INVALID_JSON = _l("The data sent is not valid JSON.")
+JSON_TOO_DEEP = _l("The data sent is nested too deeply.")
+JSON_NUMBER_TOO_LONG = _l("A number in the data sent has too many digits.")
+JSON_LONE_SURROGATE = _l("Text contains a broken character (half of a surrogate pair).")
+
 # marshmallow and webargs write these in English; we translate them on the way out.
 VALIDATION_TEMPLATES = (
     N_("Missing data for required field."),

@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, abort, current_app, render_template, send_file, send_from_directory
 from flask_babel import format_currency, get_locale
 
 from server.errors import NotFound
 from server.services import catalog
 from server.services.products import photo_urls
-from server.storage import LocalStorage
+from server.storage import InvalidKey, LocalStorage
 
 blp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -26,10 +26,17 @@ def media(key):
     storage = current_app.extensions["storage"]
     if not isinstance(storage, LocalStorage):
         abort(404)
-    if key.startswith(DEMO_PHOTOS) and not storage.exists(key):
+    try:
+        path = storage.path(key)
+    except InvalidKey:
+        # `.`, `..`, empty parts, backslashes: no stored file has such a key.
+        abort(404)
+    if path.is_file():
+        return send_file(path, max_age=31536000)
+    if key.startswith(DEMO_PHOTOS):
         # `flask demo-data` writes photo records, not files: show a stand-in picture.
         return send_from_directory(Path(__file__).parent / "static", "demo-photo.jpg", max_age=86400)
-    return send_from_directory(storage.root, key, max_age=31536000)
+    abort(404)
 
 
 @blp.route("/p/<product_id>")

@@ -5,6 +5,7 @@ import io
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 FORMATS = ("csv", "xlsx")
@@ -32,8 +33,20 @@ def _inert(cell):
     return cell
 
 
-def _safe_rows(rows):
-    return ([_inert(cell) for cell in row] for row in rows)
+def _safe_rows(rows, clean=None):
+    return ([_inert(clean(cell) if clean else cell) for cell in row] for row in rows)
+
+
+def _xml_safe(cell):
+    """Text without the control characters that XML, so XLSX, cannot hold.
+
+    One of them (a bell, 0x07, pasted into a cohort name) makes openpyxl refuse the whole file, so
+    every report listing that name would fail. They are invisible anyway and are left out, before
+    the formula check, so that a name starting with one and then `=` is still kept as text.
+    """
+    if isinstance(cell, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", cell)
+    return cell
 
 
 def csv_bytes(header, rows):
@@ -49,10 +62,10 @@ def xlsx_bytes(header, rows, sheet_title="Sheet1"):
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = sheet_title[:31]
-    sheet.append([str(cell) for cell in header])
+    sheet.append([_xml_safe(str(cell)) for cell in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in _safe_rows(rows):
+    for row in _safe_rows(rows, clean=_xml_safe):
         sheet.append(row)
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from server.clock import now
 from server.errors import InvalidInput
 from server.extensions import db
-from server.idempotency import check_replay, fingerprint
+from server.idempotency import create_once, fingerprint
 from server.models import SessionAttendee, TrainingSession
 from server.services import lessons
 from server.services.cohorts import get_cohort
@@ -21,23 +21,23 @@ def record_session(user, cohort_id, fields):
     # Who attended and what was covered are sets: the order and repeats of a retry do not matter.
     content["attendee_ids"] = sorted(set(content["attendee_ids"]))
     content["lesson_slugs"] = sorted(set(content["lesson_slugs"]))
-    existing = db.session.get(TrainingSession, session_id)
-    if existing is not None:
-        check_replay(existing.fingerprint, content, same_owner=existing.cohort_id == cohort.id)
-        return existing, False
-    member_ids = {m.user_id for m in cohort.members}
-    strangers = sorted(set(content["attendee_ids"]) - member_ids)
-    if strangers:
-        raise InvalidInput(errors={"attendee_ids": [_l("Only members of the cohort can attend its sessions.")]})
-    if set(content["lesson_slugs"]) - set(lessons.current_index().lessons):
-        raise InvalidInput(errors={"lesson_slugs": [_l("Unknown lesson.")]})
-    session = TrainingSession(id=session_id, cohort_id=cohort.id, held_on=content["held_on"],
-                              topic=content["topic"], lesson_slugs=list(content["lesson_slugs"]),
-                              recorded_by_id=user.id, fingerprint=fingerprint(content), created_at=now())
-    session.attendees = [SessionAttendee(user_id=uid) for uid in dict.fromkeys(content["attendee_ids"])]
-    db.session.add(session)
-    db.session.commit()
-    return session, True
+
+    def build():
+        strangers = set(content["attendee_ids"]) - {member.user_id for member in cohort.members}
+        if strangers:
+            raise InvalidInput(errors={"attendee_ids": [_l("Only members of the cohort can attend its sessions.")]})
+        if set(content["lesson_slugs"]) - set(lessons.current_index().lessons):
+            raise InvalidInput(errors={"lesson_slugs": [_l("Unknown lesson.")]})
+        return TrainingSession(id=session_id, cohort_id=cohort.id, held_on=content["held_on"],
+                               topic=content["topic"], lesson_slugs=list(content["lesson_slugs"]),
+                               recorded_by_id=user.id, fingerprint=fingerprint(content), created_at=now())
+
+    session, created = create_once(TrainingSession, session_id, content,
+                                   lambda stored: stored.cohort_id == cohort.id, build)
+    if created:
+        session.attendees = [SessionAttendee(user_id=user_id) for user_id in content["attendee_ids"]]
+        db.session.commit()
+    return session, created
 
 
 def list_sessions(user, cohort_id):

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import uuid
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -59,13 +60,24 @@ def _encode_cursor(product):
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+INVALID_CURSOR = _l("This cursor is not valid. Start again without it.")
+
+
 def _decode_cursor(cursor):
+    """(updated_at, product id) from a cursor this feed wrote; anything else is InvalidInput.
+
+    Cursors come back from clients, so they are read as untrusted input: the moment must carry its
+    time zone (a naive one cannot be compared with the stored times) and the id must be a product id.
+    """
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         moment, product_id = base64.urlsafe_b64decode(padded).decode().split("|", 1)
-        return datetime.fromisoformat(moment), product_id
+        moment = datetime.fromisoformat(moment)
+        if moment.tzinfo is None or str(uuid.UUID(product_id)) != product_id:
+            raise ValueError("not a cursor of this feed")
+        return moment, product_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput(errors={"cursor": [_l("This cursor is not valid. Start again without it.")]}) from None
+        raise InvalidInput(errors={"cursor": [INVALID_CURSOR]}) from None
 
 
 def feed(province=None, updated_since=None, cursor=None, limit=FEED_PAGE_SIZE):

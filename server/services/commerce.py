@@ -1,16 +1,14 @@
 """Payout account and VietQR, channel links, and recorded sales."""
 
-from urllib.parse import urlsplit
-
+import ada_url
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from server import vietqr
 from server.clock import now, vietnam_day
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
-from server.idempotency import check_replay, fingerprint
+from server.idempotency import create_once, fingerprint
 from server.models import Channel, PayoutAccount, Product, Sale
 from server.permissions import Permission
 from server.services import activation, audit
@@ -78,20 +76,42 @@ def vietqr_for(user, seller_id, amount_vnd=None, memo=None):
 
 # --- channels ----------------------------------------------------------------------------
 
+FULL_LINK = _l("Enter the full link, starting with https://")
+HIDDEN_ADDRESS = _l("This link hides its real address. Copy the link again from your shop's page.")
+WRONG_CHANNEL = _l("This link does not belong to the channel you chose.")
+LINK_TOO_LONG = _l("This link is too long.")
+
+
 def check_channel_url(channel, url):
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or "." not in host:
-        raise InvalidInput(errors={"url": [_l("Enter the full link, starting with https://")]})
+    """The link as a browser reads it (WHATWG URL), normalized; InvalidInput when it is not a web
+    address of `channel`'s marketplace.
+
+    Read the way browsers read it, because a buyer's browser decides where the link goes: Python's
+    urlsplit takes `https://evil.com\\@shopee.vn/` for shopee.vn, a browser opens evil.com.
+    A user name or password before `@` is only ever there to disguise the address.
+    """
+    try:
+        parsed = ada_url.URL(url)
+    except ValueError:
+        raise InvalidInput(errors={"url": [FULL_LINK]}) from None
+    host = parsed.hostname
+    if parsed.protocol not in ("http:", "https:") or "." not in host:
+        raise InvalidInput(errors={"url": [FULL_LINK]})
+    if parsed.username or parsed.password:
+        raise InvalidInput(errors={"url": [HIDDEN_ADDRESS]})
     domains = CHANNEL_DOMAINS.get(channel)
     if domains and not _host_matches(host, domains):
-        raise InvalidInput(errors={"url": [_l("This link does not belong to the channel you chose.")]})
+        raise InvalidInput(errors={"url": [WRONG_CHANNEL]})
+    if len(parsed.href) > Channel.url.type.length:
+        # Normalizing may lengthen a link (spaces and accents are percent-encoded).
+        raise InvalidInput(errors={"url": [LINK_TOO_LONG]})
+    return parsed.href
 
 
 def add_channel(user, seller_id, channel, url):
     """Link a shop elsewhere; the same link twice is kept once. Returns (channel, created)."""
     seller = get_seller(user, seller_id, Permission.CHANNELS_MANAGE)
-    check_channel_url(channel, url)
+    url = check_channel_url(channel, url)
     existing = db.session.scalars(
         select(Channel).where(Channel.seller_id == seller.id, Channel.channel == channel, Channel.url == url)
     ).first()
@@ -126,29 +146,20 @@ def record_sale(user, seller_id, fields):
     seller = get_seller(user, seller_id, Permission.SALES_RECORD)
     sale_id = str(fields["id"])
     content = {key: value for key, value in fields.items() if key != "id"}
-    existing = db.session.get(Sale, sale_id)
-    if existing is not None:
-        check_replay(existing.fingerprint, content, same_owner=existing.seller_id == seller.id)
-        return existing, False
-    _check_sale(seller, content)
-    sale = Sale(id=sale_id, seller_id=seller.id, fingerprint=fingerprint(content), created_at=now(),
-                occurred_on=content["occurred_on"], channel=content["channel"],
-                amount_vnd=content["amount_vnd"], quantity=content.get("quantity"),
-                product_id=str(content["product_id"]) if content.get("product_id") else None)
-    db.session.add(sale)
-    activation.record_activity(seller, "sale", content["occurred_on"])
-    activation.activate_if_due(seller)
-    try:
+
+    def build():
+        _check_sale(seller, content)
+        return Sale(id=sale_id, seller_id=seller.id, fingerprint=fingerprint(content), created_at=now(),
+                    occurred_on=content["occurred_on"], channel=content["channel"],
+                    amount_vnd=content["amount_vnd"], quantity=content.get("quantity"),
+                    product_id=str(content["product_id"]) if content.get("product_id") else None)
+
+    sale, created = create_once(Sale, sale_id, content, lambda stored: stored.seller_id == seller.id, build)
+    if created:
+        activation.record_activity(seller, "sale", content["occurred_on"])
+        activation.activate_if_due(seller)
         db.session.commit()
-    except IntegrityError:
-        # The same sale arrived twice at once from a retrying phone: the other request stored it.
-        db.session.rollback()
-        existing = db.session.get(Sale, sale_id)
-        if existing is None:
-            raise
-        check_replay(existing.fingerprint, content)
-        return existing, False
-    return sale, True
+    return sale, created
 
 
 def _check_sale(seller, content):

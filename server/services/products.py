@@ -10,7 +10,7 @@ from sqlalchemy import select
 from server.clock import now
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
-from server.idempotency import check_replay, fingerprint
+from server.idempotency import create_once, fingerprint
 from server.models import Product, ProductPhoto
 from server.permissions import Permission, check_seller
 from server.services.sellers import get_seller
@@ -60,15 +60,18 @@ def create_product(user, seller_id, fields):
     seller = get_seller(user, seller_id, Permission.PRODUCTS_EDIT)
     product_id = str(fields.get("id") or uuid.uuid4())
     content = {key: value for key, value in fields.items() if key != "id"}
-    existing = db.session.get(Product, product_id)
-    if existing is not None:
-        check_replay(existing.create_fingerprint, content, same_owner=existing.seller_id == seller.id)
-        return existing, False
-    moment = now()
-    product = Product(id=product_id, seller_id=seller.id, status="draft", created_at=moment,
-                      updated_at=moment, create_fingerprint=fingerprint(content))
-    _apply(product, content)
-    db.session.add(product)
+
+    def build():
+        moment = now()
+        product = Product(id=product_id, seller_id=seller.id, status="draft", created_at=moment,
+                          updated_at=moment, create_fingerprint=fingerprint(content))
+        _apply(product, content)
+        return product
+
+    product, created = create_once(Product, product_id, content, lambda stored: stored.seller_id == seller.id,
+                                   build, fingerprint_column="create_fingerprint")
+    if not created:
+        return product, False
     activation.record_activity(seller, "product")
     if content.get("status") == "published":
         _publish(product)
