@@ -1,7 +1,6 @@
 """Products of a seller, their photos, publishing and the mass-upload export."""
 
 import marshmallow as ma
-from flask import request
 from flask.views import MethodView
 from flask_babel import format_currency
 from flask_jwt_extended import current_user
@@ -15,6 +14,7 @@ from server.services import product_export, products
 from server.services.categories import CATEGORIES
 from server.services.photo_processing import hint_message
 from server.spreadsheets import FILE_RESPONSE, download
+from server.urls import public_url
 
 blp = Blueprint("products", __name__, url_prefix="/api/v1", description="Products and photos")
 
@@ -27,7 +27,8 @@ def price_display(product):
 
 
 def share_url(product):
-    return f"{request.host_url}p/{product.id}"
+    """The product's page to share, at the app's public address (never the request's Host)."""
+    return public_url(f"/p/{product.id}")
 
 
 def photo_urls_field():

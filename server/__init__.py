@@ -18,6 +18,7 @@ def create_app(settings=None):
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(config.from_environment() if settings is None else settings)
     config.check_production(app.config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config))
     app.config.update(_api_settings())
     app.json.ensure_ascii = False
     app.json.sort_keys = False
@@ -29,6 +30,7 @@ def create_app(settings=None):
     register_errorhandlers(app)
     register_commands(app)
     configure_logging(app)
+    trust_proxies(app)
     return app
 
 
@@ -63,6 +65,9 @@ def register_extensions(app):
     sms.init_app(app)
     app.extensions["storage"] = storage_from_config(app.config)
     db.init_app(app)
+    from server import database
+
+    database.init_app(app, db)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     from server.i18n import select_locale
 
@@ -105,6 +110,10 @@ def register_input_guards(app):
 
 
 def register_response_headers(app):
+    from server import security_headers
+
+    security_headers.init_app(app)
+
     @app.after_request
     def vary_by_language_and_user(response):
         """API answers depend on the language and the signed-in user; caches must key on both."""
@@ -123,6 +132,20 @@ def register_commands(app):
     from server.cli import register_commands as register_cli
 
     register_cli(app)
+
+
+def trust_proxies(app):
+    """Behind TRUSTED_PROXY_COUNT proxies, the client's address and scheme are the ones they forward.
+
+    Only then: without a proxy that overwrites them, X-Forwarded-For is whatever the client wrote,
+    and the per-IP limits would count the address it chose. X-Forwarded-Host is never used:
+    addresses the app writes come from PUBLIC_BASE_URL.
+    """
+    count = app.config["TRUSTED_PROXY_COUNT"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0, x_prefix=0)
 
 
 def configure_logging(app):

@@ -4,6 +4,7 @@ import logging
 import time
 
 from flask_smorest import Api
+from sqlalchemy import exc as database
 from werkzeug.exceptions import InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -128,6 +129,36 @@ def handle_unexpected_error(error):
     return error_body(InternalServerError.code), InternalServerError.code
 
 
+# What a client should wait before trying again when the service is down for a moment.
+RETRY_AFTER_SECONDS = 10
+
+
+def handle_database_error(error):
+    """The database cannot be reached, timed out or dropped the connection: 503, try again soon.
+
+    OperationalError is the DBAPI's class for failures of the database rather than of the query
+    (connection refused or timed out, statement timeout, server shutting down, SQLite locked).
+    Other database errors are bugs: 500.
+    """
+    if isinstance(error, database.DBAPIError) and not (
+        isinstance(error, database.OperationalError) or error.connection_invalidated
+    ):
+        return handle_unexpected_error(error)
+    log.error("Database unavailable: %s", error)
+    return error_body(Unavailable.status), Unavailable.status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def add_retry_after(response):
+    """Every 503 says when to come back, also those built by a view (/healthz)."""
+    if response.status_code == Unavailable.status:
+        response.headers.setdefault("Retry-After", str(RETRY_AFTER_SECONDS))
+    return response
+
+
 def register_error_handlers(app):
     app.register_error_handler(DomainError, handle_domain_error)
+    # A pool with no free connection in time, or one found dead, is an outage too.
+    for error_class in (database.DBAPIError, database.TimeoutError, database.DisconnectionError):
+        app.register_error_handler(error_class, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected_error)
+    app.after_request(add_retry_after)

@@ -18,9 +18,11 @@ STATUS_MESSAGES = {
     405: _l("This address does not accept this method."),
     409: _l("This conflicts with data that is already saved."),
     413: _l("What you sent is too large."),
+    414: _l("The address is too long."),
     415: _l("This type of file is not supported."),
     422: _l("Some of the information is not valid. Please check and try again."),
     429: _l("Too many attempts. Please wait a little and try again."),
+    431: _l("The request headers are too large."),
     500: _l("Something went wrong on our side. Please try again later."),
     503: _l("The service is temporarily unavailable. Please try again later."),
 }

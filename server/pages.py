@@ -9,6 +9,7 @@ from server.errors import NotFound
 from server.services import catalog
 from server.services.products import photo_urls
 from server.storage import InvalidKey, LocalStorage
+from server.urls import public_url
 
 blp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -50,6 +51,7 @@ def product_page(product_id):
     return render_template(
         "product_page.html",
         product=product,
+        page_url=public_url(f"/p/{product.id}"),
         price=format_currency(product.price_vnd, "VND"),
         cover=cover,
         photos=[photo_urls(photo) for photo in product.photos],

@@ -40,20 +40,27 @@ def test_unknown_app_env_is_refused():
     ],
 )
 def test_production_refuses_to_start_without_real_secrets(secrets):
-    settings = config.from_environment({"APP_ENV": "production", **secrets})
+    settings = config.from_environment({**PRODUCTION, "SECRET_KEY": "", "JWT_SECRET_KEY": "", **secrets})
     with pytest.raises(config.ConfigError):
         create_app(settings)
 
 
-def test_production_starts_with_real_secrets(database_url):
-    settings = config.from_environment(
-        {
-            "APP_ENV": "production",
-            "SECRET_KEY": "s" * 40,
-            "JWT_SECRET_KEY": "j" * 40,
-            "DATABASE_URL": database_url,
-        }
-    )
+def test_production_starts_with_real_settings():
+    settings = config.from_environment(PRODUCTION)
     app = create_app(settings)
     assert not app.testing
-    assert app.test_client().get("/healthz").status_code == 200
+    assert app.config["PUBLIC_BASE_URL"] == "https://choque.example"
+
+
+# A complete production environment; tests/test_production_settings.py takes it apart.
+PRODUCTION = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "Zq3v8Jr1xN6pLk2TsW9cYb4Hm7Fd0GeAu5Ri",
+    "JWT_SECRET_KEY": "kP2nV7tX4bQ9zL1mS6wR3yH8cJ5fD0gAeU4o",
+    "DATABASE_URL": "postgresql://choque:secret@db.internal:5432/choque",
+    "SMS_BACKEND": "http",
+    "SMS_HTTP_URL": "https://sms.example/send",
+    "SMS_HTTP_API_KEY": "key",
+    "RATELIMIT_STORAGE_URI": "redis://cache.internal:6379/0",
+    "PUBLIC_BASE_URL": "https://choque.example",
+}

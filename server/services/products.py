@@ -3,7 +3,7 @@
 import logging
 import uuid
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -18,6 +18,7 @@ from server.services import activation
 from server.services.photo_processing import process_photo
 from server.storage import save_all
 from server.text import fold
+from server.urls import public_url
 
 log = logging.getLogger(__name__)
 
@@ -215,11 +216,9 @@ def _delete_files(keys):
 
 
 def photo_urls(photo):
-    """Absolute addresses of a photo's derivatives, so floors and link previews can fetch them."""
-    return {size: _absolute(storage().url(key)) for size, key in photo.keys.items()}
+    """Absolute addresses of a photo's derivatives, so floors and link previews can fetch them.
 
-
-def _absolute(url):
-    if url.startswith("/") and has_request_context():
-        return request.host_url.rstrip("/") + url
-    return url
+    Local storage serves photos under the app's public address (PUBLIC_BASE_URL), whatever Host
+    the request named; S3 gives addresses of its own.
+    """
+    return {size: public_url(storage().url(key)) for size, key in photo.keys.items()}
