@@ -1,0 +1,117 @@
+"""Lighthouse 12 (mobile, its default simulated throttling) on the phone app's sign-in, home, product
+and lesson screens, and on /reports for a programme manager, in Debian's Chromium (SPEC §8).
+
+Run from the project root:  .venv/bin/python benchmarks/lighthouse.py [--runs 3]
+It installs Lighthouse 12.2.3 from benchmarks/lighthouse/package-lock.json when missing (`npm ci`),
+serves the app on a fresh database with one household, a provincial manager and demo sellers, signs
+the household in through the app (then the manager, for /reports), and runs Lighthouse on each screen
+as a first visit (no HTTP cache, no service worker; the signed-in screens keep the person's sign-in in
+IndexedDB). Prints the median of each score per screen next to
+the bars: performance ≥ 95, accessibility 100, best practices ≥ 95; exits non-zero below them.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from served_app import CHROMIUM_ARGS, MANAGER_PHONE, ServedApp, free_port  # noqa: E402
+
+HERE = Path(__file__).resolve().parent / "lighthouse"
+LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
+BARS = {"performance": 95, "accessibility": 100, "best-practices": 95}
+
+
+def install():
+    if not LIGHTHOUSE.exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=HERE, check=True)
+
+
+def forget_the_app(page):
+    """A first visit: no service worker and no cached shell; the sign-in in IndexedDB stays."""
+    page.evaluate("""async () => {
+        for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
+        for (const name of await caches.keys()) await caches.delete(name);
+    }""")
+
+
+def lighthouse(url, port, keep_storage, out):
+    command = [str(LIGHTHOUSE), url, f"--port={port}", "--output=json", f"--output-path={out}", "--quiet",
+               "--only-categories=performance,accessibility,best-practices", "--max-wait-for-load=30000"]
+    if keep_storage:
+        command.append("--disable-storage-reset")
+    subprocess.run(command, check=True, timeout=180)
+    report = json.loads(Path(out).read_text())
+    if os.environ.get("LIGHTHOUSE_METRICS"):
+        print(url, {audit: report["audits"][audit]["displayValue"] for audit in
+                    ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "speed-index")})
+        for item in report["audits"].get("layout-shift-elements", {}).get("details", {}).get("items", []):
+            print("  shift", item.get("score"), item.get("node", {}).get("snippet", "")[:160])
+    scores = {name: round(category["score"] * 100) for name, category in report["categories"].items()}
+    failing = [audit["id"] for audit in report["audits"].values()
+               if audit.get("score") is not None and audit["score"] < 0.9 and audit.get("scoreDisplayMode") == "binary"]
+    return scores, failing
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per screen (median reported)")
+    args = parser.parse_args()
+    install()
+    served = ServedApp()
+    port = free_port()
+    profile = tempfile.mkdtemp(prefix="choque-lighthouse-")
+    screens = [("sign-in", "/", False), ("home", "/", True), ("product", f"/products/{served.product_id}", True),
+               ("lesson", "/learn/what-is-selling-online", True), ("reports", "/reports", True)]
+    results = []
+    with sync_playwright() as playwright:
+        # One Chromium for Playwright (which signs in) and Lighthouse (which connects to its port).
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path="/usr/bin/chromium", args=[*CHROMIUM_ARGS, f"--remote-debugging-port={port}"])
+        page = context.pages[0] if context.pages else context.new_page()
+        for name, path, signed_in in screens:
+            if signed_in and name == "home":
+                served.sign_in(page)
+            if name == "reports":
+                # The manager signs in on the same phone (the household stays on it, signed in too).
+                page.evaluate("localStorage.removeItem('choque.person')")
+                served.sign_in(page, MANAGER_PHONE, screen="reports")
+            runs = []
+            for run in range(args.runs):
+                forget_the_app(page) if signed_in else None
+                out = Path(profile) / f"{name}-{run}.json"
+                runs.append(lighthouse(f"{served.url}{path}", port, signed_in, out))
+            scores = {category: statistics.median(r[0][category] for r in runs) for category in BARS}
+            results.append((name, path, scores, sorted({audit for r in runs for audit in r[1]})))
+        context.close()
+    served.close()
+    if not os.environ.get("LIGHTHOUSE_METRICS"):
+        shutil.rmtree(profile, ignore_errors=True)
+
+    print("| screen | performance | accessibility | best practices | audits below 0.9 |")
+    print("|---|---|---|---|---|")
+    failures = []
+    for name, path, scores, failing in results:
+        print(f"| {name} (`{path}`) | {scores['performance']:.0f} | {scores['accessibility']:.0f} | "
+              f"{scores['best-practices']:.0f} | {', '.join(failing) or '—'} |")
+        failures += [f"{name}: {category} {scores[category]:.0f} < {bar}"
+                     for category, bar in BARS.items() if scores[category] < bar]
+    print(f"\nBars: performance ≥ {BARS['performance']}, accessibility {BARS['accessibility']}, "
+          f"best practices ≥ {BARS['best-practices']}; median of {args.runs} run(s) per screen.")
+    if failures:
+        print("Below the bar:\n- " + "\n- ".join(failures))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
