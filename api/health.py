@@ -5,7 +5,7 @@ from flask import jsonify
 from flask.views import MethodView
 
 from api.access import Blueprint
-from server.errors import error_body
+from server.errors import ErrorSchema, error_body
 from server.services.health import check_database
 
 blp = Blueprint("health", __name__, url_prefix="/", description="Service health")
@@ -16,10 +16,14 @@ class HealthSchema(ma.Schema):
     database = ma.fields.String(required=True, metadata={"example": "ok"})
 
 
+class HealthDownSchema(ErrorSchema):
+    database = ma.fields.String(required=True, metadata={"example": "error"})
+
+
 @blp.route("/healthz")
 class Health(MethodView):
     @blp.response(200, HealthSchema)
-    @blp.alt_response(503, description="A part of the service is down; `errors` names it.")
+    @blp.alt_response(503, schema=HealthDownSchema, description="A part of the service is down; `errors` names it.")
     def get(self):
         """Is the service up, and can it reach its database?"""
         problem = check_database()

@@ -3,6 +3,8 @@
 import logging
 import time
 
+import marshmallow as ma
+from apispec import BasePlugin
 from flask_smorest import Api
 from sqlalchemy import exc as database
 from werkzeug.exceptions import InternalServerError
@@ -102,8 +104,46 @@ def _retry_after():
     return {"Retry-After": str(max(1, int(breached.reset_at - time.time())))}
 
 
+class ErrorSchema(ma.Schema):
+    """The error shape of SPEC §5, as the OpenAPI document shows it (error_body builds it)."""
+
+    code = ma.fields.Integer(required=True, metadata={"description": "The HTTP status.", "example": 422})
+    status = ma.fields.String(required=True, metadata={"description": "Its reason phrase.",
+                                                       "example": "Unprocessable Entity"})
+    message = ma.fields.String(required=True, metadata={"description": "A sentence in the caller's language."})
+    errors = ma.fields.Dict(metadata={"description": "Messages by field (nested for nested fields), when fields "
+                                                     "were at fault."})
+
+
+class ErrorResponsesPlugin(BasePlugin):
+    """Every error response of an operation documents the error shape, also those declared with only a
+    description (`@blp.alt_response(404, description=...)`): the API answers all of them with it."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            for status, response in operation.get("responses", {}).items():
+                if str(status).isdigit() and int(status) >= 400 and isinstance(response, dict) \
+                        and "$ref" not in response and "content" not in response:
+                    response["content"] = {"application/json": {"schema": "Error"}}
+
+
+def null_among_choices(converter, field, ret, **kwargs):
+    """apispec attribute function: a field that may be null, with its choices given as metadata, lists
+    null among them. OpenAPI 3.0 checks `enum` before `nullable`, so without it null breaks the document."""
+    choices = ret.get("enum")
+    if field.allow_none and choices is not None and None not in choices:
+        return {"enum": [*choices, None]}
+    return {}
+
+
 class JsonErrorApi(Api):
-    """flask-smorest's Api, answering every HTTP error with our localized shape."""
+    """flask-smorest's Api, answering every HTTP error with our localized shape, and documenting it so."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _init_spec(self, *, extra_plugins=None, **options):
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), ErrorResponsesPlugin()], **options)
+        self.ma_plugin.converter.add_attribute_function(null_among_choices)
 
     def handle_http_exception(self, error):
         data = getattr(error, "data", None) or {}
