@@ -68,7 +68,7 @@ class CatalogArgs(PageArgs):
 class FeedArgs(ma.Schema):
     province = ma.fields.String(validate=ma.validate.Regexp(r"^\d{1,2}$"))
     updated_since = ma.fields.AwareDateTime(default_timezone=None, validate=MOMENT_RANGE,
-                                            metadata={"description": "ISO 8601 with time zone."})
+                                            metadata={"description": "ISO 8601 with time zone, from 2000 to 2100."})
     cursor = ma.fields.String(validate=ma.validate.Length(max=200))
     limit = ma.fields.Integer(load_default=catalog.FEED_PAGE_SIZE, validate=ma.validate.Range(1, 500))
 

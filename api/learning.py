@@ -114,7 +114,7 @@ class ProgressEventSchema(ma.Schema):
     id = ma.fields.UUID(required=True, metadata={"description": "Client-generated; retries never duplicate."})
     lesson = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=LESSON_SLUG_LENGTH))
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(learning.EVENT_KINDS))
-    card = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0),
+    card = ma.fields.Integer(strict=True, allow_none=True, validate=ma.validate.Range(min=0),
                              metadata={"description": "0-based index into the lesson's cards."})
     at = ma.fields.AwareDateTime(
         required=True, default_timezone=UTC,
@@ -122,7 +122,7 @@ class ProgressEventSchema(ma.Schema):
         validate=lambda moment: 1970 <= moment.year <= 2999,
         metadata={"description": "The phone's time, ISO 8601; without an offset it is taken as UTC."},
     )
-    seconds = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(0, 86_400))
+    seconds = ma.fields.Integer(strict=True, allow_none=True, validate=ma.validate.Range(0, 86_400))
 
 
 class EachOnItsOwn(ma.fields.List):

@@ -29,8 +29,8 @@ class SaleCreateSchema(ma.Schema):
     id = ma.fields.UUID(required=True, metadata={"description": "Client-generated; retries never duplicate."})
     occurred_on = Day(required=True)
     channel = ma.fields.String(required=True, validate=ma.validate.OneOf(commerce.SALE_CHANNELS))
-    amount_vnd = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 10_000_000_000))
-    quantity = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(1, 1_000_000))
+    amount_vnd = ma.fields.Integer(strict=True, required=True, validate=ma.validate.Range(1, 10_000_000_000))
+    quantity = ma.fields.Integer(strict=True, allow_none=True, validate=ma.validate.Range(1, 1_000_000))
     product_id = ma.fields.UUID(allow_none=True)
 
 
