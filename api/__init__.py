@@ -2,7 +2,7 @@
 
 from api.access import register_converters
 from api import (  # noqa: I001 - the resource modules, after the shared helpers
-    auth, catalog, channels, cohorts, health, invitations, learning, me, payouts, places, products, reports, sales,
+    auth, catalog, channels, cohorts, consent, health, invitations, learning, me, payouts, places, products, reports, sales,
     sellers, union_staff, unions,
 )
 
@@ -12,6 +12,7 @@ BLUEPRINTS = (
     unions.blp,
     auth.blp,
     me.blp,
+    consent.blp,
     sellers.blp,
     products.blp,
     catalog.blp,

@@ -5,7 +5,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt
 
-from api.access import Blueprint, Trimmed, login_required, refresh_token_required
+from api.access import Blueprint, Digits, MobilePhone, login_required, refresh_token_required
 from api.me import MeSchema, me_view
 from server.extensions import limiter
 from server.services import auth
@@ -14,13 +14,11 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Phone 
 
 
 class OtpRequestSchema(ma.Schema):
-    phone = Trimmed(required=True, validate=ma.validate.Length(min=1, max=25),
-                    metadata={"example": "0912 345 678"})
+    phone = MobilePhone(required=True)
 
 
 class VerifySchema(OtpRequestSchema):
-    code = Trimmed(required=True, validate=ma.validate.Regexp(r"^\d{6}$"),
-                   metadata={"example": "123456"})
+    code = Digits(6, required=True, metadata={"example": "123 456"})
 
 
 class CodeSentSchema(ma.Schema):

@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
-from api.access import Blueprint, Day, ExportArgs, Trimmed, login_required
+from api.access import Blueprint, Day, Digits, ExportArgs, MobilePhone, Trimmed, login_required
 from api.invitations import SentInvitationSchema
 from api.me import ConsentRequestSchema
 from api.pagination import PageArgs, page_of
@@ -57,6 +57,10 @@ class CohortSchema(ma.Schema):
     ends_on = ma.fields.Date(allow_none=True)
     commune_codes = ma.fields.Function(lambda c: [x.commune_code for x in c.communes],
                                        metadata={"type": "array", "items": {"type": "string"}})
+    communes = ma.fields.Function(
+        lambda c: [{"code": x.commune_code, "name": x.commune.name} for x in c.communes],
+        metadata={"type": "array", "items": {"type": "object", "properties": {
+            "code": {"type": "string"}, "name": {"type": "string"}}}})
     track_slugs = ma.fields.Function(lambda c: [x.track_slug for x in c.tracks],
                                      metadata={"type": "array", "items": {"type": "string"}})
     trainers = ma.fields.List(ma.fields.Nested(TrainerSchema))
@@ -69,8 +73,8 @@ class CohortDetailSchema(CohortSchema):
 
 class CohortCreateSchema(ma.Schema):
     name = Trimmed(required=True, validate=ma.validate.Length(min=2, max=120))
-    union_id = ma.fields.Integer(required=True)
-    commune_codes = ma.fields.List(ma.fields.String(validate=ma.validate.Regexp(r"^\d{5}$")),
+    union_id = ma.fields.Integer(strict=True, required=True)
+    commune_codes = ma.fields.List(Digits(5),
                                    required=True, validate=ma.validate.Length(min=1, max=50))
     starts_on = Day(required=True)
     ends_on = Day(allow_none=True)
@@ -79,14 +83,15 @@ class CohortCreateSchema(ma.Schema):
 
 
 class TrainersSchema(ma.Schema):
-    trainer_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=ma.validate.Length(min=1, max=20))
+    trainer_ids = ma.fields.List(ma.fields.Integer(strict=True), required=True,
+                                 validate=ma.validate.Length(min=1, max=20))
 
 
 class EnrolSchema(ma.Schema):
-    phone = Trimmed(required=True, validate=ma.validate.Length(min=1, max=25))
+    phone = MobilePhone(required=True)
     full_name = Trimmed(required=True, validate=ma.validate.Length(min=1, max=100))
     seller_kind = ma.fields.String(load_default="household", validate=ma.validate.OneOf(SELLER_KINDS))
-    commune_code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d{5}$"))
+    commune_code = Digits(5, required=True)
     consent = ma.fields.Nested(ConsentRequestSchema, required=True,
                                metadata={"description": "The household's consent, recorded on its behalf."})
 
@@ -94,6 +99,8 @@ class EnrolSchema(ma.Schema):
 class ProgressItemSchema(ma.Schema):
     user_id = ma.fields.Integer(required=True)
     full_name = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(allow_none=True, metadata={"description": "To call or Zalo the household."})
+    commune_name = ma.fields.String(allow_none=True)
     seller_id = ma.fields.Integer(allow_none=True)
     onboarding_percent = ma.fields.Integer(required=True)
     lessons_completed = ma.fields.Integer(required=True)
@@ -123,7 +130,7 @@ class SessionCreateSchema(ma.Schema):
     held_on = Day(required=True)
     topic = Trimmed(required=True, validate=ma.validate.Length(min=2, max=200))
     lesson_slugs = ma.fields.List(ma.fields.String(), load_default=list, validate=ma.validate.Length(max=30))
-    attendee_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=ma.validate.Length(max=500))
+    attendee_ids = ma.fields.List(ma.fields.Integer(strict=True), required=True, validate=ma.validate.Length(max=500))
 
 
 @blp.route("/cohorts")

@@ -7,7 +7,7 @@ from flask_jwt_extended import current_user
 from api.access import Blueprint, Trimmed, login_required
 from server.i18n import SUPPORTED_LOCALES
 from server.permissions import Role, roles_of
-from server.services import accounts
+from server.services import accounts, places
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="My account")
 
@@ -19,6 +19,26 @@ class SellerSummarySchema(ma.Schema):
     commune_code = ma.fields.String(required=True)
 
 
+class GivenConsentSchema(ma.Schema):
+    version = ma.fields.String(required=True)
+    purposes = ma.fields.List(ma.fields.String(), required=True)
+    recorded_at = ma.fields.DateTime(required=True)
+    on_behalf = ma.fields.Boolean(required=True)
+
+
+class ScopeSchema(ma.Schema):
+    """Where a staff role applies: a union branch (trainer, union admin), a province or the whole
+    country (manager, admin), so that the app offers only what the person may open."""
+
+    role = ma.fields.String(required=True, metadata={"enum": [r.value for r in Role if r != Role.SELLER]})
+    union_id = ma.fields.Integer(allow_none=True)
+    union_name = ma.fields.Function(lambda g: g.union and places.union_display_name(g.union),
+                                    metadata={"type": "string", "nullable": True})
+    province_code = ma.fields.Function(lambda g: g.union.province_code if g.union else g.province_code,
+                                       metadata={"type": "string", "nullable": True,
+                                                 "description": "Null: national (a national branch, or a national manager)."})
+
+
 class MeSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     phone = ma.fields.String(required=True, metadata={"example": "+84912345678"})
@@ -27,6 +47,9 @@ class MeSchema(ma.Schema):
     gender = ma.fields.String(allow_none=True, metadata={"enum": list(accounts.GENDERS)})
     roles = ma.fields.List(ma.fields.String(metadata={"enum": [r.value for r in Role]}), required=True)
     sellers = ma.fields.List(ma.fields.Nested(SellerSummarySchema), required=True)
+    scopes = ma.fields.List(ma.fields.Nested(ScopeSchema), required=True)
+    consent = ma.fields.Nested(GivenConsentSchema, allow_none=True, metadata={
+        "description": "The latest consent recorded, or null: the app asks for it again when the version changed."})
 
 
 class MeUpdateSchema(ma.Schema):
@@ -77,6 +100,8 @@ def me_view(user):
         "gender": user.gender,
         "roles": [role.value for role in roles_of(user)],
         "sellers": accounts.sellers_of(user),
+        "scopes": sorted(user.grants, key=lambda grant: (grant.role, grant.union_id or 0, grant.province_code or "")),
+        "consent": accounts.latest_consent(user),
     }
 
 
@@ -89,7 +114,7 @@ class Me(MethodView):
         return me_view(current_user)
 
     @login_required
-    @blp.arguments(MeUpdateSchema)
+    @blp.arguments(MeUpdateSchema, required=False)  # no body: no change
     @blp.response(200, MeSchema)
     def patch(self, changes):
         """Change my name, language or gender."""

@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
-from api.access import Blueprint, Trimmed, login_required
+from api.access import Blueprint, Digits, Trimmed, login_required
 from server import vietqr
 from server.services import commerce
 
@@ -21,8 +21,8 @@ class PayoutSchema(ma.Schema):
 
 
 class PayoutUpdateSchema(ma.Schema):
-    bank_bin = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d{6}$"))
-    account_number = Trimmed(required=True, validate=ma.validate.Regexp(r"^\d{6,19}$"))
+    bank_bin = Digits(6, required=True)
+    account_number = Digits((6, 19), required=True, metadata={"example": "0123 456 789"})
     account_name = Trimmed(required=True, validate=ma.validate.Length(min=2, max=50))
 
 

@@ -54,7 +54,9 @@ class ProductSchema(ma.Schema):
     description = ma.fields.String(allow_none=True)
     category = ma.fields.String(allow_none=True, metadata={"enum": list(CATEGORIES)})
     price_vnd = ma.fields.Integer(allow_none=True)
-    price_display = ma.fields.Function(price_display, metadata={"type": "string", "example": "120.000 ₫"})
+    price_display = ma.fields.Function(price_display, allow_none=True,
+                                       metadata={"type": "string", "example": "120.000 ₫",
+                                                 "description": "null until the product has a price."})
     unit = ma.fields.String(allow_none=True)
     stock = ma.fields.Integer(allow_none=True)
     sku = ma.fields.String(allow_none=True)
@@ -79,16 +81,16 @@ class ProductChangeSchema(ma.Schema):
     title = Trimmed(validate=ma.validate.Length(min=10, max=120))
     description = Trimmed(allow_none=True, validate=ma.validate.Length(max=5000))
     category = ma.fields.String(validate=ma.validate.OneOf(list(CATEGORIES)))
-    price_vnd = ma.fields.Integer(validate=_size(1, 180_000_000))
+    price_vnd = ma.fields.Integer(strict=True, validate=_size(1, 180_000_000))
     unit = Trimmed(allow_none=True, validate=ma.validate.Length(max=30),
                    metadata={"example": "hũ 500ml"})
-    stock = ma.fields.Integer(allow_none=True, validate=_size(0, 1_000_000))
+    stock = ma.fields.Integer(strict=True, allow_none=True, validate=_size(0, 1_000_000))
     sku = Trimmed(allow_none=True, validate=ma.validate.Length(max=50))
-    weight_g = ma.fields.Integer(allow_none=True, validate=_size(1, 1_000_000))
-    length_cm = ma.fields.Integer(allow_none=True, validate=_size(1, 1000))
-    width_cm = ma.fields.Integer(allow_none=True, validate=_size(1, 1000))
-    height_cm = ma.fields.Integer(allow_none=True, validate=_size(1, 1000))
-    ocop_stars = ma.fields.Integer(allow_none=True, validate=_size(3, 5))
+    weight_g = ma.fields.Integer(strict=True, allow_none=True, validate=_size(1, 1_000_000))
+    length_cm = ma.fields.Integer(strict=True, allow_none=True, validate=_size(1, 1000))
+    width_cm = ma.fields.Integer(strict=True, allow_none=True, validate=_size(1, 1000))
+    height_cm = ma.fields.Integer(strict=True, allow_none=True, validate=_size(1, 1000))
+    ocop_stars = ma.fields.Integer(strict=True, allow_none=True, validate=_size(3, 5))
     status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
 
 
@@ -107,6 +109,7 @@ class PhotoOrderSchema(ma.Schema):
 
 class PhotoUploadSchema(ma.Schema):
     file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+    id = ma.fields.UUID(metadata={"description": "Client-generated; an upload retried with it is stored once."})
 
 
 @blp.route("/sellers/<id:seller_id>/products")
@@ -120,7 +123,7 @@ class SellerProducts(MethodView):
         return paginate(statement, args["page"], args["page_size"])
 
     @login_required
-    @blp.arguments(ProductCreateSchema)
+    @blp.arguments(ProductCreateSchema, required=False)  # no body: an empty draft
     @blp.response(201, ProductSchema)
     @blp.alt_response(409, description="This id was used for a different product.")
     def post(self, body, seller_id):
@@ -138,7 +141,7 @@ class ProductDetail(MethodView):
         return products.get_product(current_user, product_id, Permission.SELLERS_VIEW)
 
     @login_required
-    @blp.arguments(ProductChangeSchema)
+    @blp.arguments(ProductChangeSchema, required=False)  # no body: no change
     @blp.response(200, ProductSchema)
     def patch(self, changes, product_id):
         """Change a product; owner and cooperative members may."""
@@ -167,13 +170,16 @@ class ProductPublish(MethodView):
 @body_limit(16 * MB)
 class ProductPhotos(MethodView):
     @login_required
-    @blp.arguments(PhotoUploadSchema, location="files")
+    @blp.arguments(PhotoUploadSchema, location="multipart")
     @blp.response(201, PhotoSchema)
+    @blp.alt_response(200, schema=PhotoSchema, description="Already uploaded with this id: the first result again.")
+    @blp.alt_response(409, description="This id belongs to another product's photo.")
     @blp.alt_response(413, description="Over 15 MB.")
     @blp.alt_response(415, description="Not a JPEG, PNG or WebP image.")
-    def post(self, files, product_id):
-        """Upload a photo (multipart `file`); metadata and GPS are removed, three sizes are stored."""
-        return products.add_photo(current_user, product_id, files["file"].read())
+    def post(self, upload, product_id):
+        """Upload a photo (multipart `file`, optional client `id`); metadata and GPS are removed, three sizes are stored."""
+        photo, created = products.add_photo(current_user, product_id, upload["file"].read(), upload.get("id"))
+        return photo, 201 if created else 200
 
 
 @blp.route("/products/<product_id>/photos/order")
@@ -186,13 +192,14 @@ class ProductPhotoOrder(MethodView):
         return products.reorder_photos(current_user, product_id, body["photo_ids"])
 
 
-@blp.route("/products/<product_id>/photos/<photo_id>")
+# Photo ids are UUIDs: a plain string would also match ".../photos/order" and offer DELETE there.
+@blp.route("/products/<product_id>/photos/<uuid:photo_id>")
 class ProductPhoto(MethodView):
     @login_required
     @blp.response(204)
     def delete(self, product_id, photo_id):
         """Remove a photo and its files."""
-        products.delete_photo(current_user, product_id, photo_id)
+        products.delete_photo(current_user, product_id, str(photo_id))
         return ""
 
 

@@ -5,7 +5,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
-from api.access import Blueprint, Day, login_required
+from api.access import Blueprint, Day, Digits, login_required
 from server.clock import now, vietnam_day
 from server.services.reports import scope as report_scope
 from server.services.reports import selling, training
@@ -15,15 +15,17 @@ from server.spreadsheets import FORMATS, XLSX_MIMETYPE, download
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Programme reports (counts only)")
 
 FORMATS_WITH_JSON = ("json", *FORMATS)
+# Status codes as integers, as @blp.response writes them: the two 200s merge into one response with
+# three content types (a "200" string would replace the JSON one).
 REPORT_RESPONSES = {
-    "200": {
+    200: {
         "description": "JSON by default; CSV (UTF-8 with byte-order mark) or XLSX with `format`.",
         "content": {
             "text/csv": {"schema": {"type": "string"}},
             XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}},
         },
     },
-    "403": {"$ref": "#/components/responses/DEFAULT_ERROR"},
+    403: {"$ref": "#/components/responses/DEFAULT_ERROR"},
 }
 
 
@@ -34,7 +36,7 @@ def _today():
 class PeriodArgs(ma.Schema):
     date_from = Day(data_key="from", metadata={"description": "First day (Vietnam time), included."})
     date_to = Day(data_key="to", metadata={"description": "Last day (Vietnam time), included."})
-    province = ma.fields.String(validate=ma.validate.Regexp(r"^\d{1,2}$"))
+    province = Digits((1, 2))
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(FORMATS_WITH_JSON))
 
     @ma.post_load
@@ -54,7 +56,7 @@ class NewActiveArgs(PeriodArgs):
 class CoverageArgs(ma.Schema):
     as_of = Day(metadata={"description": "Day (Vietnam time); today by default."})
     threshold = ma.fields.Integer(load_default=5, validate=ma.validate.Range(1, 1000))
-    province = ma.fields.String(validate=ma.validate.Regexp(r"^\d{1,2}$"))
+    province = Digits((1, 2))
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(FORMATS_WITH_JSON))
 
 

@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
-from api.access import Blueprint, Trimmed, login_required
+from api.access import Blueprint, Digits, MobilePhone, Trimmed, login_required
 from api.invitations import SentInvitationSchema
 from api.pagination import PageArgs, page_of
 from server.models import Invitation
@@ -14,7 +14,6 @@ from server.services import onboarding, sellers
 
 blp = Blueprint("sellers", __name__, url_prefix="/api/v1/sellers", description="Households and cooperatives")
 
-COMMUNE_CODE = ma.validate.Regexp(r"^\d{5}$")
 
 
 class MemberSchema(ma.Schema):
@@ -65,21 +64,20 @@ class SellerSchema(ma.Schema):
 class SellerCreateSchema(ma.Schema):
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(sellers.SELLER_KINDS))
     name = Trimmed(required=True, validate=ma.validate.Length(min=2, max=120))
-    commune_code = ma.fields.String(required=True, validate=COMMUNE_CODE,
-                                    metadata={"example": "02221"})
+    commune_code = Digits(5, required=True, metadata={"example": "02221"})
     address = Trimmed(allow_none=True, validate=ma.validate.Length(max=255))
     description = Trimmed(allow_none=True, validate=ma.validate.Length(max=2000))
 
 
 class SellerUpdateSchema(ma.Schema):
     name = Trimmed(validate=ma.validate.Length(min=2, max=120))
-    commune_code = ma.fields.String(validate=COMMUNE_CODE)
+    commune_code = Digits(5)
     address = Trimmed(allow_none=True, validate=ma.validate.Length(max=255))
     description = Trimmed(allow_none=True, validate=ma.validate.Length(max=2000))
 
 
 class MemberCreateSchema(ma.Schema):
-    phone = Trimmed(required=True, validate=ma.validate.Length(min=1, max=25))
+    phone = MobilePhone(required=True)
     role = ma.fields.String(load_default="member", validate=ma.validate.OneOf(sellers.MEMBER_ROLES))
 
 
@@ -115,7 +113,7 @@ class SellerDetail(MethodView):
         return sellers.get_seller(current_user, seller_id)
 
     @login_required
-    @blp.arguments(SellerUpdateSchema)
+    @blp.arguments(SellerUpdateSchema, required=False)  # no body: no change
     @blp.response(200, SellerSchema)
     @blp.alt_response(403, description="Only the owner changes the shop.")
     @blp.alt_response(404, description="No such seller, or not yours.")

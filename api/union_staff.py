@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
-from api.access import Blueprint, Trimmed, login_required
+from api.access import Blueprint, MobilePhone, Trimmed, login_required
 from api.invitations import SentInvitationSchema
 from api.pagination import PageArgs, page_of
 from server.models import Invitation
@@ -39,7 +39,7 @@ class TrainerAddedSchema(ma.Schema):
 
 
 class TrainerCreateSchema(ma.Schema):
-    phone = Trimmed(required=True, validate=ma.validate.Length(min=1, max=25))
+    phone = MobilePhone(required=True)
     full_name = Trimmed(validate=ma.validate.Length(min=1, max=100), metadata={
         "description": "Not stored: a trainer's name is the one they give in their own account."})
 

@@ -5,11 +5,10 @@ import json
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from server.errors import Conflict
 from server.extensions import db
+from server.sql import insert_ignoring_duplicates
 
 
 def fingerprint(content):
@@ -57,8 +56,7 @@ def _insert_unless_taken(row):
     mapper = inspect(type(row))
     values = {attribute.columns[0].name: getattr(row, attribute.key)
               for attribute in mapper.column_attrs if attribute.key in row.__dict__}
-    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(mapper.local_table).values(values).on_conflict_do_nothing(
-        index_elements=[column.name for column in mapper.primary_key])
+    statement = insert_ignoring_duplicates(
+        mapper.local_table, index_elements=[column.name for column in mapper.primary_key]).values(values)
     # Without preserve_rowcount, drivers need not count the rows of an INSERT (psycopg does not).
     return db.session.execute(statement, execution_options={"preserve_rowcount": True}).rowcount == 1

@@ -6,8 +6,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from server.extensions import db
 
 
-def insert_ignoring_duplicates(model):
-    """INSERT … ON CONFLICT DO NOTHING, in the dialect of the database in use."""
-    if db.engine.dialect.name == "postgresql":
-        return postgresql_insert(model).on_conflict_do_nothing()
-    return sqlite_insert(model).on_conflict_do_nothing()
+def insert_ignoring_duplicates(table, index_elements=None):
+    """INSERT … ON CONFLICT DO NOTHING, in the dialect of the database in use; `index_elements` limits
+    the conflicts ignored to those on these columns (the primary key, say)."""
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing(index_elements=index_elements)

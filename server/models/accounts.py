@@ -53,6 +53,7 @@ class RoleGrant(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     user: Mapped[User] = relationship(back_populates="grants")
+    union = relationship("UnionBranch")
 
 
 class OtpChallenge(db.Model):

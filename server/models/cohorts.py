@@ -51,6 +51,8 @@ class CohortCommune(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
     commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"))
 
+    commune = relationship("Commune")
+
 
 class CohortTrack(db.Model):
     __tablename__ = "cohort_tracks"

@@ -56,6 +56,13 @@ def give_consent(user, version, purposes):
     return consent
 
 
+def latest_consent(user):
+    """The consent recorded last for the user, or None."""
+    return db.session.scalars(
+        select(Consent).where(Consent.user_id == user.id).order_by(Consent.recorded_at.desc(), Consent.id.desc())
+    ).first()
+
+
 def sellers_of(user):
     """Sellers the user owns or is a member of."""
     return db.session.scalars(

@@ -38,7 +38,8 @@ def list_cohorts(user):
     return (
         select(Cohort)
         .where(or_(Cohort.id.in_(trained), Cohort.union_id.in_(admin_unions)))
-        .options(selectinload(Cohort.trainers), selectinload(Cohort.communes), selectinload(Cohort.tracks),
+        .options(selectinload(Cohort.trainers), selectinload(Cohort.communes).selectinload(CohortCommune.commune),
+                 selectinload(Cohort.tracks),
                  selectinload(Cohort.members))
         .order_by(Cohort.starts_on.desc(), Cohort.id)
     )

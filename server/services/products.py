@@ -6,9 +6,10 @@ import uuid
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from server.clock import now
-from server.errors import InvalidInput, NotFound
+from server.errors import Conflict, InvalidInput, NotFound
 from server.extensions import db
 from server.idempotency import create_once, fingerprint
 from server.models import Product, ProductPhoto
@@ -153,15 +154,22 @@ def publish(user, product_id):
     return product
 
 
-def add_photo(user, product_id, data):
-    """Process and store a photo; any failure leaves no row and no file behind."""
+def add_photo(user, product_id, data, photo_id=None):
+    """Process and store a photo; any failure leaves no row and no file behind. Returns (photo, created).
+
+    `photo_id` is the phone's own id for the photo, so that an upload retried from a flaky line (or
+    sent again by the outbox) is stored once: the same id gives the photo stored the first time.
+    """
     product = get_product(user, product_id)
+    photo_id = str(photo_id or uuid.uuid4())
+    stored = _photo_under_id(product, photo_id)
+    if stored is not None:
+        return stored, False
     # Two uploads at once must not both take the ninth place (PostgreSQL locks; SQLite has one writer).
     db.session.execute(select(Product.id).where(Product.id == product.id).with_for_update())
     if len(product.photos) >= MAX_PHOTOS:
         raise InvalidInput(errors={"file": [_l("A product can have at most 9 photos.")]})
     processed = process_photo(data)
-    photo_id = str(uuid.uuid4())
     keys = {size: f"photos/{product.id}/{photo_id}/{size}.jpg" for size in processed.derivatives}
     save_all(storage(), {keys[size]: content for size, content in processed.derivatives.items()})
     try:
@@ -171,11 +179,27 @@ def add_photo(user, product_id, data):
         product.photos.append(photo)
         product.updated_at = now()
         db.session.commit()
+    except IntegrityError:
+        # The same upload, retried while the first was still being stored: the first one counts.
+        db.session.rollback()
+        stored = _photo_under_id(db.session.get(Product, product_id), photo_id)
+        if stored is None:
+            _delete_files(keys.values())
+            raise
+        return stored, False
     except Exception:
         db.session.rollback()
         _delete_files(keys.values())
         raise
-    return photo
+    return photo, True
+
+
+def _photo_under_id(product, photo_id):
+    """The photo already stored under a client's id, or None; an id of another product's photo is a conflict."""
+    stored = db.session.get(ProductPhoto, photo_id)
+    if stored is not None and stored.product_id != product.id:
+        raise Conflict(_l("This id was already used for different data."))
+    return stored
 
 
 def reorder_photos(user, product_id, photo_ids):

@@ -416,3 +416,21 @@ def test_per_ip_limit_is_shared_through_redis(settings, redis_url):
     finally:
         for key in store.scan_iter(f"*{prefix}*"):
             store.delete(key)
+
+
+def test_a_code_typed_with_spaces_or_dots_is_read(client, settings):
+    client.post("/api/v1/auth/otp", json={"phone": PHONE})
+    code = last_code(settings)
+    spaced = f"{code[:3]} {code[3:]}"
+    assert client.post("/api/v1/auth/verify", json={"phone": PHONE, "code": spaced}).status_code == 200
+
+
+def test_every_mistake_of_a_form_is_reported_at_once_in_the_request_language(client):
+    response = client.post("/api/v1/auth/verify", json={"phone": "02438253555", "code": "12a456"})
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert set(errors) == {"phone", "code"}
+    assert errors["code"] == ["Hãy nhập 6 chữ số."]
+    english = client.post("/api/v1/auth/verify", json={"phone": "0912", "code": "1"},
+                          headers={"Accept-Language": "en"}).get_json()["errors"]
+    assert english["code"] == ["Enter 6 digits."] and set(english) == {"phone", "code"}

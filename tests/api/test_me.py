@@ -161,3 +161,41 @@ def test_export_and_erasure_cover_bank_details_and_links(client, auth, app):
     with app.app_context():
         for model in (PayoutAccount, Channel, OtpChallenge):
             assert db.session.scalars(select(model)).all() == [], model.__name__
+
+
+def test_staff_see_where_their_roles_apply(client, auth, app):
+    from sqlalchemy import select
+
+    from server.extensions import db
+    from server.models import UnionBranch
+
+    with app.app_context():
+        branch = db.session.scalar(select(UnionBranch.id).where(UnionBranch.key == "womens_union:08"))
+    trainer = auth.person("trainer", union=branch)
+    manager = auth.person("manager", province="01")
+    household = auth.person()
+
+    assert client.get("/api/v1/me", headers=trainer.headers).get_json()["scopes"] == [{
+        "role": "trainer", "union_id": branch, "union_name": "Hội Liên hiệp Phụ nữ tỉnh Tuyên Quang",
+        "province_code": "08"}]
+    assert client.get("/api/v1/me", headers=manager.headers).get_json()["scopes"] == [{
+        "role": "manager", "union_id": None, "union_name": None, "province_code": "01"}]
+    assert client.get("/api/v1/me", headers=household.headers).get_json()["scopes"] == []
+
+
+def test_the_consent_text_is_in_the_language_asked_for(client):
+    vietnamese = client.get("/api/v1/consent").get_json()
+    english = client.get("/api/v1/consent", headers={"Accept-Language": "en"}).get_json()
+    assert vietnamese["version"] == english["version"] == "2025-1"
+    assert [p["code"] for p in vietnamese["purposes"]] == [
+        "account", "training", "listing", "programme_statistics", "sms"]
+    assert english["title"] == "How Chợ Quê Online uses your personal data"
+    assert vietnamese["title"].startswith("Chợ Quê Online dùng dữ liệu")
+
+
+def test_me_shows_the_latest_consent(client, auth):
+    person = auth.person()
+    assert client.get("/api/v1/me", headers=person.headers).get_json()["consent"] is None
+    client.post("/api/v1/me/consent", headers=person.headers, json={"version": "2025-1", "purposes": ["account"]})
+    consent = client.get("/api/v1/me", headers=person.headers).get_json()["consent"]
+    assert (consent["version"], consent["purposes"], consent["on_behalf"]) == ("2025-1", ["account"], False)

@@ -261,3 +261,40 @@ def test_photos_go_to_s3_compatible_storage(settings, s3_endpoint, monkeypatch):
 
     assert client.delete(f"/api/v1/products/{product['id']}", headers=owner.headers).status_code == 204
     assert app.extensions["storage"].client.list_objects_v2(Bucket=bucket).get("KeyCount") == 0
+
+
+def upload_with_id(client, person, product_id, photo_id, data):
+    return client.post(f"/api/v1/products/{product_id}/photos", headers=person.headers,
+                       data={**upload(data), "id": photo_id}, content_type="multipart/form-data")
+
+
+def test_a_photo_sent_again_with_its_id_is_stored_once(client, shop, settings, app):
+    owner, seller_id = shop
+    product = new_product(client, owner, seller_id).get_json()
+    photo_id = str(uuid.uuid4())
+    data = phone_jpeg(800, 600)
+
+    first = upload_with_id(client, owner, product["id"], photo_id, data)
+    again = upload_with_id(client, owner, product["id"], photo_id, data)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json()["id"] == again.get_json()["id"] == photo_id
+    assert len(client.get(f"/api/v1/products/{product['id']}", headers=owner.headers).get_json()["photos"]) == 1
+    assert len(files(settings)) == 3
+    other = new_product(client, owner, seller_id, title="Chè Shan tuyết cổ thụ 200g").get_json()
+    assert upload_with_id(client, owner, other["id"], photo_id, data).status_code == 409
+
+
+def test_parallel_uploads_of_one_photo_store_it_once(client, shop, settings, app):
+    from tests.api.test_sign_in_races import in_parallel
+
+    owner, seller_id = shop
+    product = new_product(client, owner, seller_id).get_json()
+    photo_id, data = str(uuid.uuid4()), phone_jpeg(800, 600)
+
+    responses = in_parallel(app, lambda c, _: upload_with_id(c, owner, product["id"], photo_id, data), count=6)
+
+    assert sorted(r.status_code for r in responses) == [200] * 5 + [201]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ProductPhoto)) == 1
+    assert len(files(settings)) == 3
