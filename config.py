@@ -84,6 +84,13 @@ def from_environment(environ=None):
         # 31 KB even with every Vietnamese letter written as a \u escape.
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "LOCALES_DIR": env.get("LOCALES_DIR", str(PROJECT_ROOT / "locales")),
+        # Answers go out compressed for phones on 3G: brotli (fast level) or gzip, above 500 bytes.
+        # The app's own files are compressed once at the highest level (server/web/assets.py).
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_BR_LEVEL": 4,
+        "COMPRESS_LEVEL": 6,
+        "COMPRESS_MIMETYPES": ["application/json", "text/html", "text/javascript", "text/csv", "application/xml",
+                               "application/manifest+json", "image/svg+xml"],
         "TRAINING_CONTENT_DIR": env.get(
             "TRAINING_CONTENT_DIR", str(PROJECT_ROOT / "training_content")
         ),

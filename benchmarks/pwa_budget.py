@@ -20,7 +20,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from served_app import CHROMIUM_ARGS, MANAGER_PHONE, ServedApp  # noqa: E402
+from served_app import CHROMIUM_ARGS, MANAGER_PHONE, TRAINER_PHONE, ServedApp  # noqa: E402
 
 KB = 1024
 FIRST_LOAD_BUDGET, FIRST_LOAD_JS_BUDGET, SCREEN_BUDGET = 100 * KB, 35 * KB, 150 * KB
@@ -143,6 +143,14 @@ def main():
                    ("/learn/what-is-selling-online", "lesson"), ("/sales", "sales"), ("/profile", "profile")]
         first_visits(page, cdp, meter, served, screens, lines, failures)
 
+        # A trainer's phone: their cohorts.
+        trainer_context, trainer_page, trainer_cdp, trainer_meter = phone(browser)
+        served.sign_in(trainer_page, TRAINER_PHONE, screen="cohorts")
+        trainer_screens = [("/cohorts", "cohorts"), (f"/cohorts/{served.cohort_id}", "cohort"),
+                           (f"/cohorts/{served.cohort_id}/enrol", "enrol"),
+                           (f"/cohorts/{served.cohort_id}/attendance", "attendance")]
+        first_visits(trainer_page, trainer_cdp, trainer_meter, served, trainer_screens, lines, failures)
+
         # A programme manager's phone: their reports.
         manager_context, manager_page, manager_cdp, manager_meter = phone(browser)
         served.sign_in(manager_page, MANAGER_PHONE, screen="reports")
@@ -153,7 +161,9 @@ def main():
         lines.append("| repeat visit (service worker in place) | bytes not from the service worker | only API data? |")
         lines.append("|---|---|---|")
         repeat_visits(page, meter, served, screens, lines, failures)
+        repeat_visits(trainer_page, trainer_meter, served, trainer_screens, lines, failures)
         repeat_visits(manager_page, manager_meter, served, manager_screens, lines, failures)
+        trainer_context.close()
         manager_context.close()
         browser.close()
     served.close()

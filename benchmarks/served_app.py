@@ -23,6 +23,8 @@ PHONE = "+84912345678"
 # A programme manager of Tuyên Quang (124 communes, a few hundred demo sellers): the /reports screen.
 MANAGER_PHONE = "+84977000111"
 MANAGER_PROVINCE = "08"
+# A Women's Union trainer of Tuyên Quang with a cohort of two households: the /cohorts screens.
+TRAINER_PHONE = "+84966000111"
 DEMO_SELLERS = 3000
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]
@@ -53,6 +55,7 @@ class ServedApp:
         self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.product_id = self._household()
+        self.cohort_id = self._trainer()
 
     def code(self, phone=PHONE):
         lines = (self.folder / "sms.jsonl").read_text(encoding="utf-8").splitlines()
@@ -77,6 +80,31 @@ class ServedApp:
                     data={"file": (io.BytesIO(photo.getvalue()), "honey.jpg")}, content_type="multipart/form-data")
         client.post(f"/api/v1/products/{product['id']}/publish", headers=headers)
         return product["id"]
+
+    def _trainer(self):
+        """A trainer with a cohort in Nà Hang and two households enrolled in person, made through the API."""
+        from sqlalchemy import select
+
+        from server.extensions import db
+        from server.models import UnionBranch
+        from server.services.accounts import create_staff_user
+
+        with self.app.app_context():
+            branch = db.session.scalar(select(UnionBranch.id).where(UnionBranch.key == "womens_union:08"))
+            create_staff_user(TRAINER_PHONE, "trainer", union_id=branch)
+        client = self.app.test_client()
+        client.post("/api/v1/auth/otp", json={"phone": TRAINER_PHONE})
+        tokens = client.post("/api/v1/auth/verify", json={"phone": TRAINER_PHONE, "code": self.code(TRAINER_PHONE)}).get_json()
+        headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+        client.patch("/api/v1/me", headers=headers, json={"full_name": "Hà Thị Thu", "locale": "vi"})
+        cohort = client.post("/api/v1/cohorts", headers=headers, json={
+            "name": "Lớp bán hàng online Nà Hang khóa 1", "union_id": branch, "commune_codes": ["02221"],
+            "starts_on": "2026-11-01", "track_slugs": ["getting-started"]}).get_json()
+        for phone, name in (("0912111222", "Lò Thị Mai"), ("0912111333", "Hà Thị Lan")):
+            client.post(f"/api/v1/cohorts/{cohort['id']}/members", headers=headers, json={
+                "phone": phone, "full_name": name, "commune_code": "02221",
+                "consent": {"version": "2025-1", "purposes": ["account", "training"]}})
+        return cohort["id"]
 
     def _manager(self):
         from server.services.accounts import create_staff_user

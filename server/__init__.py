@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 import config
-from server.extensions import api, babel, db, jwt, limiter, migrate
+from server.extensions import api, babel, compress, db, jwt, limiter, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -81,16 +81,19 @@ def register_extensions(app):
     jwt.init_app(app)
     limiter.init_app(app)
     api.init_app(app)
+    compress.init_app(app)
 
 
 def register_blueprints(app):
     from api import register_blueprints as register_api_blueprints
+    from server import web
     from server.docs import blp as docs_assets
     from server.pages import blp as pages
 
     register_api_blueprints(app, api)
     app.register_blueprint(docs_assets)
     app.register_blueprint(pages)
+    web.init_app(app)
 
 
 def register_input_guards(app):

@@ -49,15 +49,17 @@ def setup_command():
 
 @translate.command("extract")
 def translate_extract():
-    """Collect marked strings into locales/messages.pot."""
-    i18n.extract(current_app.config["LOCALES_DIR"])
+    """Collect marked strings into locales/messages.pot (API) and locales/app.pot (phone app)."""
+    for domain in i18n.DOMAINS:
+        i18n.extract(current_app.config["LOCALES_DIR"], domain=domain)
 
 
 @translate.command("update")
 def translate_update():
-    """Extract, then merge new strings into the vi and en catalogs."""
-    i18n.extract(current_app.config["LOCALES_DIR"])
-    i18n.update(current_app.config["LOCALES_DIR"])
+    """Extract, then merge new strings into the vi and en catalogs of both domains."""
+    for domain in i18n.DOMAINS:
+        i18n.extract(current_app.config["LOCALES_DIR"], domain=domain)
+        i18n.update(current_app.config["LOCALES_DIR"], domain=domain)
 
 
 @translate.command("compile")

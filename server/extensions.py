@@ -1,6 +1,7 @@
 """Every Flask extension, unbound; the app factory binds them."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -23,5 +24,6 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 api = JsonErrorApi()
 babel = Babel()
+compress = Compress()
 jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address)

@@ -31,34 +31,49 @@ def _saved_locale():
     return user.locale if user is not None else None
 
 
+# Two domains in one set of catalogs: "messages" for the API (Python, Jinja), "app" for the phone app's
+# JavaScript. Each has its template (locales/<domain>.pot), extraction map and keywords.
+DOMAINS = {
+    "messages": {"mapping": "babel.cfg", "keywords": ["-k", "_l"]},
+    "app": {"mapping": "babel-app.cfg", "keywords": ["--no-default-keywords", "-k", "t", "-k", "tn:1,2", "-k", "N_"]},
+}
+
+
 def _pybabel(*args):
     CommandLineInterface().run(["pybabel", "-q", *args])
 
 
-def _paths(locales_dir):
+def template_path(locales_dir, domain=DOMAIN):
+    return Path(locales_dir) / f"{domain}.pot"
+
+
+def catalog_path(locales_dir, language, domain=DOMAIN):
+    return Path(locales_dir) / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+def extract(locales_dir, output=None, domain=DOMAIN):
+    """Collect every marked string of a domain into its template catalog (or `output`)."""
     locales = Path(locales_dir)
-    return locales, locales / f"{DOMAIN}.pot", locales / "babel.cfg"
-
-
-def extract(locales_dir, output=None):
-    """Collect every marked string of the project into the template catalog (or `output`)."""
-    locales, template, mapping = _paths(locales_dir)
+    spec = DOMAINS[domain]
     _pybabel(
-        "extract", "-F", str(mapping), "-k", "_l", "--no-location", "--sort-output",
-        "-o", str(output or template), str(locales.parent),
+        "extract", "-F", str(locales / spec["mapping"]), *spec["keywords"], "--no-location", "--sort-output",
+        "-o", str(output or template_path(locales, domain)), str(locales.parent),
     )
 
 
-def update(locales_dir):
-    """Merge the template into each language's catalog."""
-    locales, template, _ = _paths(locales_dir)
-    _pybabel("update", "-i", str(template), "-d", str(locales), "--no-fuzzy-matching")
+def update(locales_dir, domain=DOMAIN):
+    """Merge a domain's template into each language's catalog (creating it the first time)."""
+    locales = Path(locales_dir)
+    for language in SUPPORTED_LOCALES:
+        command = "update" if catalog_path(locales, language, domain).exists() else "init"
+        _pybabel(command, "-i", str(template_path(locales, domain)), "-d", str(locales), "-D", domain,
+                 "-l", language, *(["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else []))
 
 
 def compile_catalogs(locales_dir):
-    """Compile the .po catalogs into the .mo files the app reads."""
-    locales, _, _ = _paths(locales_dir)
-    _pybabel("compile", "-d", str(locales), "--statistics")
+    """Compile the .po catalogs of every domain into the .mo files the app reads."""
+    for domain in DOMAINS:
+        _pybabel("compile", "-d", str(locales_dir), "-D", domain, "--statistics")
 
 
 def compile_for_app():

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import UnionBranch
+from server.web import APP_ROUTES
 from tests.api.helpers import listed_product, open_shop
 from tests.images import phone_jpeg, upload
 
@@ -89,10 +90,14 @@ PUBLIC_ROUTES = [
     ("GET", "/api/v1/banks"), ("GET", "/api/v1/tracks"), ("GET", "/api/v1/lessons/{lesson}"),
     ("GET", "/p/{listed}"), ("GET", "/media/{listed_photo}"),
     ("GET", "/api/v1/openapi.json"), ("GET", "/api/v1/docs"), ("GET", "/api/v1/docs/assets/{docs_asset}"),
-    ("GET", "/static/{static_file}"),
+    ("GET", "/static/{static_file}"), ("GET", "/api/v1/consent"),
+    # The phone app: its shell on every screen's address, its files, its worker and manifest.
+    *[("GET", route) for route in APP_ROUTES], ("GET", "/assets/{app_asset}"), ("GET", "/sw.js"),
+    ("GET", "/manifest.webmanifest"),
 ]
 PUBLIC_VALUES = {"province": "01", "lesson": "never-share-otp", "docs_asset": "swagger-ui.css",
                  "static_file": "demo-photo.jpg"}
+APP_VALUES = {"product_id": "3f2c9d0e-1b2a-4c5d-8e7f-001122334455", "slug": "never-share-otp", "int:cohort_id": "7"}
 
 @pytest.fixture
 def world(client, auth, app):
@@ -195,8 +200,12 @@ def listed(client, auth):
 
 
 @pytest.mark.parametrize("method, path", PUBLIC_ROUTES, ids=[f"{m} {p}" for m, p in PUBLIC_ROUTES])
-def test_public_routes_need_no_sign_in(client, listed, method, path):
-    assert client.open(path.format(**PUBLIC_VALUES, **listed), method=method).status_code == 200
+def test_public_routes_need_no_sign_in(app, client, listed, method, path):
+    app_asset = app.extensions["web_assets"].url("app/main.js").removeprefix("/assets/")
+    for placeholder, value in APP_VALUES.items():
+        path = path.replace(f"<{placeholder}>", value)
+    url = path.format(**PUBLIC_VALUES, **listed, app_asset=app_asset)
+    assert client.open(url, method=method).status_code == 200
 
 
 def test_unknown_seller_and_hidden_seller_look_the_same(client, world):

@@ -18,7 +18,7 @@ from server.extensions import db
 from server.models import Commune
 from server.services.accounts import create_staff_user
 from tests.factories import LessonProgressFactory, SellerActivityFactory, SellerFactory, UserFactory
-from tests.web.conftest import SCREENSHOTS, screenshot
+from tests.web.conftest import screenshot
 from tests.web.journeys import sign_in
 from tests.web.test_screens import too_small
 
@@ -86,13 +86,6 @@ def sheet_rows(data):
     return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
-def screenshot_whole(page, name):
-    """The whole long screen, not only what the window shows, when SCREENSHOTS_DIR is set."""
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
-
-
 def as_on_screen(header, body):
     """{commune: numbers} of a downloaded sheet, its columns in the table's order: the newly active
     sellers then their split, the active sellers then theirs."""
@@ -146,8 +139,7 @@ def test_a_manager_sees_their_province_changes_the_period_and_downloads_the_same
     assert sellers["Xã Nà Hang"] == [5, 6] and sellers["Xã Thượng Lâm"] == [2, 2]
     assert "Phường Hoàn Kiếm" not in sellers
     fits_the_phone(page)
-    screenshot(page, "reports-phone")
-    screenshot_whole(page, "reports-phone-full")
+    screenshot(page, "reports")
 
     # Another period: last month had one newly active seller, in Nà Hang.
     page.click("#main .chips button:has-text('Tháng trước')")
@@ -224,6 +216,5 @@ def test_on_a_laptop_the_chart_sits_beside_its_table(browser, live, world):
         svg = page.locator("#new-sellers .chart svg")
         assert abs(float(svg.get_attribute("width")) - svg.bounding_box()["width"]) < 2
         screenshot(page, "reports-laptop")
-        screenshot_whole(page, "reports-laptop-full")
     finally:
         context.close()

@@ -46,10 +46,6 @@ function Freshness({ report }) {
   return html`<${Notice} kind="warn"><${Icon} name="cloud" />${words}<//>`;
 }
 
-function DownloadIcon() {
-  return html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 4v11m-5-5l5 5 5-5M5 20h14" /></svg>`;
-}
-
 // CSV and XLSX of exactly what is on screen; they need the network.
 function Exports({ kind, report, label }) {
   const online = useOnline();
@@ -71,9 +67,9 @@ function Exports({ kind, report, label }) {
   return html`<div class="exports" role="group" aria-labelledby=${`${kind}-download`}>
     <span class="label" id=${`${kind}-download`}>${label}</span>
     <button type="button" data-format="csv" disabled=${!ready || busy} onClick=${csv}>
-      <${DownloadIcon} />${busy === "csv" ? t("Preparing…") : "CSV"}</button>
+      <${Icon} name="download" />${busy === "csv" ? t("Preparing…") : "CSV"}</button>
     <button type="button" data-format="xlsx" disabled=${!ready || busy} onClick=${xlsx}>
-      <${DownloadIcon} />${busy === "xlsx" ? t("Preparing…") : "Excel (XLSX)"}</button>
+      <${Icon} name="download" />${busy === "xlsx" ? t("Preparing…") : "Excel (XLSX)"}</button>
     ${!online && html`<p class="hint">${t("Downloads need a connection.")}</p>`}
     ${error && html`<${Notice} kind="error">${error}<//>`}
   </div>`;

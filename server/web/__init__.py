@@ -1,0 +1,144 @@
+"""The phone app (SPEC §7): its shell on every route, its files, its service worker and its manifest.
+
+Every route of the app answers the same shell, so that a link from an SMS, Zalo or a bookmark opens
+the right screen; the app's router picks the screen from the address. No build step: the files under
+`static/` are served as they are, fingerprinted and compressed by `assets.py`.
+"""
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.exceptions import NotFound
+
+from server.web.assets import Assets
+from server.web.i18n import translation_files
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+# The paths of SPEC §7; the service worker answers them with the shell when offline.
+APP_ROUTES = (
+    "/", "/shop", "/products", "/products/new", "/products/<product_id>", "/learn", "/learn/<slug>", "/sales",
+    "/profile", "/cohorts", "/cohorts/<int:cohort_id>", "/cohorts/<int:cohort_id>/enrol",
+    "/cohorts/<int:cohort_id>/attendance", "/reports",
+)
+# The same paths as patterns for the service worker's navigation handling.
+ROUTE_PATTERNS = [
+    "^" + "/".join("[^/]+" if part.startswith("<") else part for part in route.split("/")) + "/?$"
+    for route in APP_ROUTES
+]
+SHELL_CACHE = "no-cache"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+blp = Blueprint("web", __name__, template_folder="templates")
+
+
+def assets():
+    return current_app.extensions["web_assets"]
+
+
+def _shell():
+    """The shell's HTML and its CSP, made once per process (they change only with a release)."""
+    cached = current_app.extensions.get("web_shell")
+    if cached is None:
+        import_map = json.dumps(assets().import_map(), separators=(",", ":"))
+        html = render_template("shell.html", import_map=import_map, asset=assets().url,
+                               preload=[assets().url(name) for name in PRELOADED])
+        digest = base64.b64encode(hashlib.sha256(import_map.encode()).digest()).decode()
+        cached = current_app.extensions["web_shell"] = (html, _policy(digest))
+    return cached
+
+
+# What every first visit needs, fetched in parallel with the entry module instead of one after another.
+PRELOADED = ("vendor/preact-htm.js", "vendor/idb.js", "app/i18n.js", "app/api.js", "app/store.js",
+             "app/session.js", "app/outbox.js", "app/router.js", "app/ui.js", "app/screens/signin.js")
+
+
+def _policy(import_map_digest):
+    from server.security_headers import _photo_sources as photo_sources
+
+    return "; ".join((
+        "default-src 'self'",
+        f"script-src 'self' 'sha256-{import_map_digest}'",
+        "style-src 'self'",
+        f"img-src {photo_sources()} data: blob:",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ))
+
+
+def shell(**_route_values):
+    """The app shell; the screen is chosen in the phone from the address."""
+    html, policy = _shell()
+    response = Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = SHELL_CACHE
+    response.headers["Content-Security-Policy"] = policy
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+for _route in APP_ROUTES:
+    blp.add_url_rule(_route, f"shell:{_route}", shell)
+
+
+@blp.route("/assets/<path:path>")
+def asset(path):
+    """A fingerprinted file, compressed as the phone accepts, cached by it for a year."""
+    found = assets().find(f"/assets/{path}")
+    if found is None:
+        raise NotFound()
+    encoding = next((e for e in ("br", "gzip") if e in request.accept_encodings and found.compressible),
+                    "identity")
+    response = Response(assets().encoded(found, encoding), content_type=found.content_type)
+    if encoding != "identity":
+        response.headers["Content-Encoding"] = encoding
+    response.headers["Cache-Control"] = IMMUTABLE
+    response.vary.add("Accept-Encoding")
+    response.set_etag(f"{found.digest}-{encoding}")
+    return response.make_conditional(request)
+
+
+@blp.route("/sw.js")
+def service_worker():
+    """The service worker: its version changes with every release, which is how phones learn of one."""
+    precache = ["/", *sorted(a.url for a in assets().by_name.values())]
+    body = render_template("sw.js", version=assets().version, precache=json.dumps(precache),
+                           routes=json.dumps(ROUTE_PATTERNS))
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@blp.route("/manifest.webmanifest")
+def manifest():
+    body = {
+        "name": "Chợ Quê Online",
+        "short_name": "Chợ Quê",
+        "lang": "vi",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#fffaf0",
+        "theme_color": "#1f6f43",
+        "icons": [
+            {"src": assets().url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": assets().url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": assets().url("icons/icon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+        ],
+    }
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def init_app(app):
+    app.extensions["web_assets"] = Assets(STATIC_DIR, translation_files(app.config["LOCALES_DIR"]))
+    app.register_blueprint(blp)

@@ -1,0 +1,46 @@
+"""What a person does in the app, step by step, shared by the browser tests."""
+
+import io
+import random
+
+from PIL import Image
+from playwright.sync_api import expect
+
+
+def sign_in(page, live, phone="0912 345 678", path="/"):
+    page.goto(path)
+    expect(page.locator("[data-screen=signin]")).to_be_visible()
+    page.fill("input[name=phone]", phone)
+    page.click("form button[type=submit]")
+    code = page.locator("input[name=code]")
+    expect(code).to_be_visible()
+    e164 = "+84" + phone.replace(" ", "").lstrip("0")
+    code.fill(live.last_code(e164))
+    page.click("form button[type=submit]")
+    expect(page.locator("[data-screen=signin]")).to_have_count(0)
+
+
+def open_shop(page, name="Mật ong rừng nhà Mai", commune="na hang"):
+    page.goto("/shop")
+    expect(page.locator("[data-screen=shop]")).to_be_visible()
+    page.fill("input[name=name]", name)
+    page.fill("input[name=commune_search]", commune)
+    expect(page.locator("select[name=commune_code] option").first).to_contain_text("Nà Hang")
+    page.click("text=Lưu cửa hàng")
+    expect(page.locator("#payout")).to_be_visible()
+
+
+def camera_photo(width=4000, height=3000):
+    """A phone-camera-like JPEG: 12 megapixels of texture, a few megabytes."""
+    rng = random.Random(7)
+    small = Image.new("RGB", (width // 8, height // 8))
+    small.putdata([(rng.randrange(80, 200), rng.randrange(60, 160), rng.randrange(20, 90))
+                   for _ in range(small.width * small.height)])
+    photo = small.resize((width, height), Image.Resampling.BICUBIC)
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", quality=92)
+    return buffer.getvalue()
+
+
+def outbox_count(page):
+    return int(page.locator("[data-outbox-count]").get_attribute("data-outbox-count"))
