@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from api.access import Blueprint, login_required
-from server.models.invitations import KINDS, STATUSES
+from server.models.invitations import KINDS, STATUSES, Invitation
 from server.services import invitations, places
 from server.services.sellers import MEMBER_ROLES
 
@@ -25,6 +25,20 @@ class SentInvitationSchema(ma.Schema):
     status = ma.fields.String(required=True, metadata=STATUS)
     created_at = ma.fields.DateTime(required=True)
     sms_sent = ma.fields.Function(lambda i: i.sms_sent_at is not None, metadata={"type": "boolean"})
+
+
+def is_invitation(thing):
+    return isinstance(thing, Invitation)
+
+
+class AddedSchema(ma.Schema):
+    """Someone added by phone: in already (`active`), or invited (`pending`), when only the number typed
+    is shown."""
+
+    status = ma.fields.Function(lambda added: "pending" if is_invitation(added) else "active",
+                                metadata={"type": "string", "enum": ["active", "pending"]})
+    invitation_id = ma.fields.Function(lambda added: added.id if is_invitation(added) else None,
+                                       metadata={"type": "integer", "nullable": True})
 
 
 class InvitedCohortSchema(ma.Schema):

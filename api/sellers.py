@@ -5,9 +5,8 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from api.access import Blueprint, Digits, MobilePhone, Trimmed, login_required
-from api.invitations import SentInvitationSchema
+from api.invitations import AddedSchema, SentInvitationSchema, is_invitation
 from api.pagination import PageArgs, page_of
-from server.models import Invitation
 from server.pagination import paginate
 from server.permissions import Permission
 from server.services import onboarding, sellers
@@ -24,26 +23,18 @@ class MemberSchema(ma.Schema):
     added_at = ma.fields.DateTime(required=True)
 
 
-def _invited(thing):
-    return isinstance(thing, Invitation)
-
-
-class MemberAddedSchema(ma.Schema):
+class MemberAddedSchema(AddedSchema):
     """A member whose role was changed (`active`), or an invitation (`pending`) showing only the number."""
 
-    status = ma.fields.Function(lambda m: "pending" if _invited(m) else "active",
-                                metadata={"type": "string", "enum": ["active", "pending"]})
-    user_id = ma.fields.Function(lambda m: None if _invited(m) else m.user_id,
+    user_id = ma.fields.Function(lambda m: None if is_invitation(m) else m.user_id,
                                  metadata={"type": "integer", "nullable": True})
-    full_name = ma.fields.Function(lambda m: None if _invited(m) else m.user.full_name,
+    full_name = ma.fields.Function(lambda m: None if is_invitation(m) else m.user.full_name,
                                    metadata={"type": "string", "nullable": True})
-    phone = ma.fields.Function(lambda m: m.phone if _invited(m) else m.user.phone,
+    phone = ma.fields.Function(lambda m: m.phone if is_invitation(m) else m.user.phone,
                                metadata={"type": "string"})
     role = ma.fields.String(required=True, metadata={"enum": ["owner", *sellers.MEMBER_ROLES]})
-    added_at = ma.fields.Function(lambda m: m.created_at if _invited(m) else m.added_at,
+    added_at = ma.fields.Function(lambda m: m.created_at if is_invitation(m) else m.added_at,
                                   metadata={"type": "string", "format": "date-time"})
-    invitation_id = ma.fields.Function(lambda m: m.id if _invited(m) else None,
-                                       metadata={"type": "integer", "nullable": True})
 
 
 class SellerSchema(ma.Schema):

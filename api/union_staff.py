@@ -5,9 +5,8 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from api.access import Blueprint, MobilePhone, Trimmed, login_required
-from api.invitations import SentInvitationSchema
+from api.invitations import AddedSchema, SentInvitationSchema, is_invitation
 from api.pagination import PageArgs, page_of
-from server.models import Invitation
 from server.pagination import paginate
 from server.services import union_staff
 
@@ -20,22 +19,14 @@ class BranchTrainerSchema(ma.Schema):
     phone = ma.fields.String(allow_none=True)
 
 
-def _invited(thing):
-    return isinstance(thing, Invitation)
-
-
-class TrainerAddedSchema(ma.Schema):
+class TrainerAddedSchema(AddedSchema):
     """A trainer of the branch already (`active`), or an invitation (`pending`) showing only the number."""
 
-    status = ma.fields.Function(lambda t: "pending" if _invited(t) else "active",
-                                metadata={"type": "string", "enum": ["active", "pending"]})
-    user_id = ma.fields.Function(lambda t: None if _invited(t) else t.id,
+    user_id = ma.fields.Function(lambda t: None if is_invitation(t) else t.id,
                                  metadata={"type": "integer", "nullable": True})
-    full_name = ma.fields.Function(lambda t: None if _invited(t) else t.full_name,
+    full_name = ma.fields.Function(lambda t: None if is_invitation(t) else t.full_name,
                                    metadata={"type": "string", "nullable": True})
     phone = ma.fields.String(required=True)
-    invitation_id = ma.fields.Function(lambda t: t.id if _invited(t) else None,
-                                       metadata={"type": "integer", "nullable": True})
 
 
 class TrainerCreateSchema(ma.Schema):

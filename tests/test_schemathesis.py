@@ -11,20 +11,17 @@ the whole API refuses it. Sign-out, refresh and erasure run apart, with sessions
 import json
 import subprocess
 import sys
-import threading
 import time
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from server import create_app
 from server.extensions import db
 from server.models import User
 from server.services.auth import start_session
 from tests.api.helpers import listed_product, open_shop
-from tests.conftest import _free_port
+from tests.live_server import LiveServer
 
 SEED = 20261102
 # Per operation and phase; one role's run takes about two minutes on this 2-core machine.
@@ -80,34 +77,6 @@ NEGATIVE_DATA_ACCEPTED = {
 # Operations that end the session or the account they are called with: the run's identity must stay signed
 # in, so they run on their own, each with a session of its own.
 SESSION_ENDING = ("POST /api/v1/auth/logout", "POST /api/v1/auth/refresh", "DELETE /api/v1/me")
-
-
-class QuietRequestHandler(WSGIRequestHandler):
-    """Thousands of requests: the report tells which ones matter."""
-
-    def log_request(self, *args, **kwargs):
-        pass
-
-
-class ServedApp:
-    """The app on a free port, served by werkzeug in a thread: Schemathesis talks HTTP to it."""
-
-    def __init__(self, settings):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.app = create_app({**settings, "PUBLIC_BASE_URL": self.url})
-        self.server = make_server("127.0.0.1", self.port, self.app.wsgi_app, threaded=True,
-                                  request_handler=QuietRequestHandler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join()
-
 
 
 def _tokens(app, person_id):
@@ -280,7 +249,7 @@ def _operations(app):
 @pytest.mark.parametrize("role", ["household", "manager"])
 def test_schemathesis_finds_no_server_error_and_no_broken_contract(role, settings, identities, tmp_path):
     identity = identities[role]
-    with ServedApp(settings) as served:
+    with LiveServer(settings) as served:
         run = _schemathesis(served, tmp_path / "run", _config(_as_identity(tmp_path, role, identity)))
         still_signed_in = served.app.test_client().get("/api/v1/me", headers=identity["person"].headers)
         session_ending = _schemathesis(

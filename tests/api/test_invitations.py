@@ -6,7 +6,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import UnionBranch
 from server.services.invitations import SMS_PER_RECIPIENT
-from tests.api.test_cohorts import CONSENT, NA_HANG, enrol, outbox
+from tests.api.test_cohorts import NA_HANG, enrol, outbox
 
 HOAN_KIEM = "00070"  # Hà Nội
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import Seller, SellerMember, User
+from server.models import Seller, SellerMember
 
 HOUSEHOLD = {"kind": "household", "name": "Mật ong rừng Na Hang", "commune_code": "02221",
              "address": "Thôn Nà Mỏ", "description": "Mật ong rừng nguyên chất."}

@@ -1,7 +1,6 @@
 """Offline-first: what is done with no network waits in the outbox, survives reloads, updates and
 schema upgrades, and reaches the server exactly once."""
 
-import uuid
 
 from playwright.sync_api import expect
 from sqlalchemy import func, select

@@ -13,7 +13,7 @@ from server.models import ProductPhoto, Sale
 from server.web import STATIC_DIR
 from server.web.assets import Assets
 from server.web.i18n import translation_files
-from tests.web.journeys import open_shop, outbox_count, sign_in
+from tests.web.journeys import open_shop, sign_in
 
 SALE = {"occurred_on": "2026-11-02", "channel": "in_person", "amount_vnd": 50_000}
 

@@ -6,7 +6,6 @@ import csv
 import io
 import re
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook

@@ -1,7 +1,6 @@
 """Every household screen at 360×640: no sideways scrolling, thumb-sized targets, Vietnamese first,
 English one tap away, every word translated."""
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.web.conftest import screenshot
