@@ -44,3 +44,19 @@ def camera_photo(width=4000, height=3000):
 
 def outbox_count(page):
     return int(page.locator("[data-outbox-count]").get_attribute("data-outbox-count"))
+
+
+def controlled(page, seconds=30):
+    """Wait until the service worker controls the page (the app is kept for offline use). Polled from
+    here: Playwright's in-page polling would need `eval`, which the app's CSP rightly forbids."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if page.evaluate("() => navigator.serviceWorker.controller !== null"):
+                return
+        except Exception:  # noqa: BLE001 - the page may be navigating; ask again
+            pass
+        page.wait_for_timeout(100)
+    raise AssertionError("the service worker never took control of the page")

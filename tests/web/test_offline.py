@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from server.content import load_content
 from server.extensions import db
 from server.models import ProgressEvent, QuizAttempt, Sale
-from tests.web.journeys import open_shop, outbox_count, sign_in
+from tests.web.journeys import controlled, open_shop, outbox_count, sign_in
 
 LESSON = "what-is-selling-online"
 
@@ -21,11 +21,6 @@ def right_answers(app):
 def rows(live, model):
     with live.app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
-
-
-def controlled(page):
-    """Wait until the service worker controls the page (the shell is cached for offline use)."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
 def test_a_lesson_a_quiz_and_a_sale_offline_arrive_once(page, phone, live):

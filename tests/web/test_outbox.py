@@ -13,7 +13,7 @@ from server.models import ProductPhoto, Sale
 from server.web import STATIC_DIR
 from server.web.assets import Assets
 from server.web.i18n import translation_files
-from tests.web.journeys import open_shop, sign_in
+from tests.web.journeys import controlled, open_shop, sign_in
 
 SALE = {"occurred_on": "2026-11-02", "channel": "in_person", "amount_vnd": 50_000}
 
@@ -52,7 +52,7 @@ def worker_version(page):
 def test_a_hundred_changes_survive_an_app_update_and_arrive_once(page, live):
     sign_in(page, live)
     open_shop(page)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    controlled(page)
     before = worker_version(page)
     page.route("**/api/v1/sellers/*/sales", lambda route: route.abort("internetdisconnected"))
     queue_sales(page, 100, seller_of(page))
@@ -63,7 +63,7 @@ def test_a_hundred_changes_survive_an_app_update_and_arrive_once(page, live):
     # The new release is taken when the person says so; the page reloads into it.
     with page.expect_navigation(timeout=60_000):
         page.click("button:has-text('Cập nhật')", timeout=60_000)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    controlled(page)
     expect(page.locator("[data-outbox-count]")).to_have_attribute("data-outbox-count", "100")
     assert worker_version(page) != before
     assert sales(live) == 0
