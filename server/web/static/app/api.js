@@ -2,6 +2,7 @@
 // errors the screens can show (ApiError carries the server's localized message and field errors).
 import { currentLanguage } from "app/i18n.js";
 import * as session from "app/session.js";
+import * as store from "app/store.js";
 
 const BASE = "/api/v1";
 const TIMEOUT_MS = 20000;
@@ -64,6 +65,9 @@ async function send(method, path, { body, form, token, language, timeout = TIMEO
 // unless `language` says otherwise. Returns the parsed JSON, the raw Response when `raw` is set, or
 // throws ApiError / Offline.
 export async function api(method, path, { body, form, person = session.me(), raw = false, timeout, language } = {}) {
+  // The tokens as stored now: a refresh during a long outbox round must not leave later requests
+  // with the rotated ones.
+  if (person) person = (await store.person(person.id)) || person;
   let response = await send(method, path, { body, form, token: person?.access, timeout, language });
   if (response.status === 401 && person?.refresh) {
     const renewed = await refreshed(person);

@@ -10,8 +10,19 @@ import { Header, Nav, Notice, usePerson } from "app/ui.js";
 const loaded = new Map();
 
 function loadScreen(name) {
-  if (!loaded.has(name)) loaded.set(name, import(`app/screens/${name}.js`));
+  if (!loaded.has(name)) {
+    // A screen that could not be fetched (the first visit cut short) is asked for again next time.
+    loaded.set(name, import(`app/screens/${name}.js`).catch((error) => {
+      loaded.delete(name);
+      throw error;
+    }));
+  }
   return loaded.get(name);
+}
+
+function Unavailable() {
+  return html`<main class="screen"><${Notice} kind="warn">${t("This screen is not on the phone yet. Open it again when you have signal.")}
+    <button type="button" class="small" onClick=${() => location.reload()}>${t("Try again")}</button><//></main>`;
 }
 
 function useRoute() {
@@ -75,7 +86,8 @@ function App() {
   const name = signedIn ? route.screen : "signin";
   useEffect(() => {
     let live = true;
-    loadScreen(name).then((module) => { if (live) setLoaded({ name, Screen: module.default }); });
+    loadScreen(name).then((module) => { if (live) setLoaded({ name, Screen: module.default }); })
+      .catch(() => { if (live) setLoaded({ name, Screen: Unavailable }); });
     return () => { live = false; };
   }, [name]);
   // Never the previous screen with the new person (or none): wait for the screen of this address.
