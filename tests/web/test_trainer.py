@@ -167,6 +167,11 @@ def test_a_trainer_helps_with_a_households_products_but_never_its_money(page, li
     page.fill("input[name=title]", "Măng khô Nà Hang loại 1 gói 500g")
     page.fill("input[name=price_vnd]", "90000")
     page.click("text=Lưu và thêm ảnh")
+    # Saved when the product's own screen (photos, status) is shown and its "waiting" mark has gone:
+    # the outbox count alone reads 0 before the save has even queued the product.
+    expect(page.locator("[data-screen=product] input[type=file][capture=environment]")).to_be_attached()
+    expect(page.locator(".status-line .badge.draft")).to_be_visible()
+    expect(page.locator(".status-line .badge.waiting")).to_have_count(0)
     expect(page.locator(".helping")).to_contain_text("Đang giúp: Hà Thị Lan")
     expect(page.locator("[data-outbox-count]")).to_have_attribute("data-outbox-count", "0")
     screenshot(page, "helping")
