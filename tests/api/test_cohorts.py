@@ -276,6 +276,22 @@ def test_trainer_helps_a_members_shop_but_not_with_money(client, trainer, cohort
     assert client.get(f"/api/v1/sellers/{seller}", headers=other_trainer.headers).status_code == 404
 
 
+def test_letting_trainers_edit_a_shop_never_hands_them_its_bank_account(client, trainer, cohort, monkeypatch):
+    """Money has its own permission: were trainers one day allowed to fix a shop's description
+    (sellers:edit), the payout would still be the household's alone (payout:edit)."""
+    from server import permissions
+
+    monkeypatch.setattr(permissions, "SELLER_ASSIST_PERMISSIONS",
+                        permissions.SELLER_ASSIST_PERMISSIONS | {permissions.Permission.SELLERS_EDIT})
+    seller = enrol(client, trainer, cohort["id"]).get_json()["seller_id"]
+    edited = client.patch(f"/api/v1/sellers/{seller}", headers=trainer.headers,
+                          json={"description": "Mật ong rừng Na Hang, nuôi tự nhiên"})
+    assert edited.status_code == 200
+    payout = client.put(f"/api/v1/sellers/{seller}/payout", headers=trainer.headers,
+                        json={"bank_bin": "970405", "account_number": "123456789", "account_name": "Lo Thi Mai"})
+    assert payout.status_code == 403
+
+
 COHORT_ROUTES = [
     ("GET", "/api/v1/cohorts/{cohort}", None),
     ("GET", "/api/v1/cohorts/{cohort}/progress", None),

@@ -42,21 +42,35 @@ def camera_photo(width=4000, height=3000):
     return buffer.getvalue()
 
 
-def outbox_count(page):
-    return int(page.locator("[data-outbox-count]").get_attribute("data-outbox-count"))
-
-
-def controlled(page, seconds=30):
-    """Wait until the service worker controls the page (the app is kept for offline use). Polled from
-    here: Playwright's in-page polling would need `eval`, which the app's CSP rightly forbids."""
+def poll(page, script, seconds=30, what="the page"):
+    """Ask the page `script` until it answers truthy. Polled from here: Playwright's in-page polling
+    would need `eval`, which the app's CSP rightly forbids."""
     import time
 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if page.evaluate("() => navigator.serviceWorker.controller !== null"):
+            if page.evaluate(script):
                 return
         except Exception:  # noqa: BLE001 - the page may be navigating; ask again
             pass
         page.wait_for_timeout(100)
-    raise AssertionError("the service worker never took control of the page")
+    raise AssertionError(f"{what} never came")
+
+
+def kept_on_the_phone(page, name, seconds=30):
+    """Wait until the app has kept `name` (e.g. "lesson:vi:<slug>") in its IndexedDB cache."""
+    poll(page, f"""() => new Promise((resolve) => {{
+        const opening = indexedDB.open("choque");
+        opening.onsuccess = () => {{
+            const keys = opening.result.transaction("cache").objectStore("cache").getAllKeys();
+            keys.onsuccess = () => {{ opening.result.close(); resolve(keys.result.some((key) => key[1] === {name!r})); }};
+            keys.onerror = () => resolve(false);
+        }};
+        opening.onerror = () => resolve(false);
+    }})""", seconds, f"{name} kept on the phone")
+
+
+def controlled(page, seconds=30):
+    """Wait until the service worker controls the page (the app is kept for offline use)."""
+    poll(page, "() => navigator.serviceWorker.controller !== null", seconds, "the service worker's control of the page")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from server.content import load_content
 from server.extensions import db
 from server.models import ProgressEvent, QuizAttempt, Sale
-from tests.web.journeys import controlled, open_shop, outbox_count, sign_in
+from tests.web.journeys import controlled, kept_on_the_phone, open_shop, sign_in
 
 LESSON = "what-is-selling-online"
 
@@ -29,7 +29,7 @@ def test_a_lesson_a_quiz_and_a_sale_offline_arrive_once(page, phone, live):
     page.goto("/learn")
     expect(page.locator("[data-screen=learn] a[href='/learn/what-is-selling-online']")).to_be_visible()
     controlled(page)
-    page.wait_for_timeout(1500)  # the lessons of the first track are kept for offline use
+    kept_on_the_phone(page, f"lesson:vi:{LESSON}")  # the lessons of the first track, for offline use
 
     phone.set_offline(True)
     page.goto(f"/learn/{LESSON}")
@@ -48,14 +48,14 @@ def test_a_lesson_a_quiz_and_a_sale_offline_arrive_once(page, phone, live):
     page.locator("label.tile:has(input[value=in_person])").click()
     page.click("button:has-text('Lưu lần bán này')")
     expect(page.locator("text=sẽ gửi khi có mạng")).to_be_visible()
-    waiting = outbox_count(page)
     cards = len(next(l for l in load_content(live.app.config["TRAINING_CONTENT_DIR"]).lessons
                      if l.slug == LESSON).texts["vi"].cards)
-    assert waiting == cards + 1 + 1 + 1  # cards viewed, opened, the quiz, the sale
+    waiting = str(cards + 1 + 1 + 1)  # cards viewed, opened, the quiz, the sale
+    expect(page.locator("[data-outbox-count]")).to_have_attribute("data-outbox-count", waiting)
 
     page.reload()
     expect(page.locator("[data-screen=sales]")).to_be_visible()
-    assert outbox_count(page) == waiting
+    expect(page.locator("[data-outbox-count]")).to_have_attribute("data-outbox-count", waiting)
     assert rows(live, Sale) == 0
 
     phone.set_offline(False)

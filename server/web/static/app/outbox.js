@@ -136,21 +136,33 @@ async function flushPerson(person) {
 }
 
 let running = null;
+let again = false;
+
+async function round() {
+  let clear = true;
+  for (const person of await session.everyone()) {
+    if (person.needsSignIn || !person.access) continue;
+    clear = (await flushPerson(person)) && clear;
+  }
+  return clear;
+}
 
 // Send what waits, for everyone signed in on this phone (each with their own token), one run at a
-// time across the app's tabs. Resolves to true when nothing pending is left.
+// time across the app's tabs. A change queued (or "Send now" tapped) while a round is under way gets
+// a round of its own straight after, not at the next retry. Resolves to true when nothing pending is left.
 export function flush() {
-  running ??= (async () => {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
     try {
-      const run = async () => {
-        let clear = true;
-        for (const person of await session.everyone()) {
-          if (person.needsSignIn || !person.access) continue;
-          clear = (await flushPerson(person)) && clear;
-        }
-        return clear;
-      };
-      return navigator.locks ? await navigator.locks.request("choque-outbox", run) : await run();
+      let clear;
+      do {
+        again = false;
+        clear = navigator.locks ? await navigator.locks.request("choque-outbox", round) : await round();
+      } while (again);
+      return clear;
     } finally {
       running = null;
       await changed();

@@ -37,8 +37,9 @@ export function Icon({ name }) {
 }
 
 // The current person's outbox items, kept up to date.
-export function useOutbox() {
-  const [items, setItems] = useState([]);
+// The person's outbox items; null until IndexedDB has answered.
+function useOutboxItems() {
+  const [items, setItems] = useState(null);
   useEffect(() => {
     outbox.items().then(setItems);
     return outbox.subscribe(setItems);
@@ -46,23 +47,28 @@ export function useOutbox() {
   return items;
 }
 
+export function useOutbox() {
+  return useOutboxItems() || [];
+}
+
 // The outbox in words, always in the header: what this phone still has to send for this person. The
 // "Send now" button keeps its place even when there is nothing to send, so that the header never jumps.
 export function OutboxStatus() {
-  const items = useOutbox();
+  const items = useOutboxItems();
   const [sending, setSending] = useState(false);
-  const count = items.length;
-  const refused = items.filter((item) => item.state === "refused").length;
+  // Until IndexedDB has answered the count is unknown: no number rather than a false "0".
+  const count = items?.length;
+  const refused = (items || []).filter((item) => item.state === "refused").length;
   const sendNow = async () => {
     setSending(true);
     await outbox.flush();
     setSending(false);
   };
-  let words = t("Everything is sent");
+  let words = items ? t("Everything is sent") : "…";
   if (count) words = tn("{count} change waiting to be sent", "{count} changes waiting to be sent", count);
   return html`<div class="outbox">
     <a href="/profile#outbox" class=${`outbox-count${refused ? " has-refused" : ""}`} data-outbox-count=${count}>${words}</a>
-    <button type="button" class="icon-button send" onClick=${sendNow} disabled=${sending} hidden=${count === 0}
+    <button type="button" class="icon-button send" onClick=${sendNow} disabled=${sending} hidden=${!count}
       title=${t("Send now")}><${Icon} name="send" /><span class="sr-only">${sending ? t("Sending…") : t("Send now")}</span></button>
   </div>`;
 }

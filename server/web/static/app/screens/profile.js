@@ -122,9 +122,9 @@ function MyData({ person }) {
 function People({ person }) {
   const [people, setPeople] = useState([]);
   useEffect(() => { session.everyone().then(setPeople); }, [person.id]);
-  const items = useOutbox();
   const signOut = async () => {
-    const waiting = items.length;
+    // Asked of the store itself, not of this screen's copy, which is empty until IndexedDB answers.
+    const waiting = (await outbox.items(person.id)).length;
     if (waiting) {
       const warning = tn("{count} change is not sent yet. If you sign out now, it is lost.",
         "{count} changes are not sent yet. If you sign out now, they are lost.", waiting);
