@@ -24,8 +24,11 @@ def select_locale():
 def _saved_locale():
     # A bad or missing token must never break the translation of an error message.
     try:
-        verify_jwt_in_request(optional=True)
-        user = get_current_user()
+        try:
+            user = get_current_user()  # the token its view has checked already
+        except RuntimeError:
+            verify_jwt_in_request(optional=True)
+            user = get_current_user()
     except Exception:  # noqa: BLE001
         return None
     return user.locale if user is not None else None

@@ -243,7 +243,9 @@ def _store_events(user, index, candidates):
         else:
             stored.conflicts.append({"index": position, "errors": {"id": [ID_REUSED]}})
     if new_rows:
-        db.session.execute(insert(ProgressEvent), new_rows)
+        # NULLs rendered, so that rows with and without `seconds` or `card` go in one statement
+        # (left out, each pattern of missing fields would be an INSERT of its own).
+        db.session.execute(insert(ProgressEvent), new_rows, execution_options={"render_nulls": True})
         _apply_events(user.id, index, progress, new_rows)
     db.session.commit()
     stored.accepted = len(new_rows)

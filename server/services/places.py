@@ -1,6 +1,7 @@
 """Reading provinces, communes and union branches."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -39,8 +40,9 @@ def communes_of(province_code):
 
 
 def search_communes(query=None, province_code=None, page=1, page_size=20):
-    """Communes whose name holds every word of the query, ignoring accents and case."""
-    statement = select(Commune)
+    """Communes whose name holds every word of the query, ignoring accents and case, each with
+    its province (loaded in the same query: the answer names it)."""
+    statement = select(Commune).options(joinedload(Commune.province))
     for word in search_words(query):
         statement = statement.where(word_start(Commune.name_folded, word))
     if province_code:
