@@ -10,6 +10,9 @@ bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]
 # Sync workers, one request at a time each: the app is CPU-bound (photos, reports) and short
 # requests, behind a load balancer or nginx that buffers slow clients.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# The app is built once, in the master, and every worker is forked from it (also each worker that
+# replaces a recycled one): no worker spends its first requests importing and loading.
+preload_app = True
 # Answers gunicorn's own refusals (414, 431, 400) in the app's JSON error shape.
 worker_class = "server.gunicorn_worker.JsonErrorWorker"
 
@@ -37,3 +40,21 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Client, request line, status, bytes, seconds. Tokens travel in headers, never in logged addresses.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(L)ss'
+
+
+def when_ready(server):
+    """Before the first worker is forked: load what each worker would otherwise load on its first
+    lesson request (the lessons, ~0.4 s), so that the workers share it."""
+    from server.services.lessons import current_index
+
+    app = server.app.wsgi()
+    with app.app_context():
+        current_index()
+
+
+def post_fork(server, worker):
+    """Database connections are never shared across processes: a worker opens its own."""
+    from server.extensions import db
+
+    with server.app.wsgi().app_context():
+        db.engine.dispose(close=False)

@@ -86,3 +86,11 @@ def test_too_many_headers_is_a_json_431(gunicorn):
 
 def test_a_request_gunicorn_cannot_parse_is_a_json_400(gunicorn):
     assert_json_error(exchange(gunicorn, b"NOT A REQUEST\r\n\r\n"), 400)
+
+
+def test_workers_forked_from_the_preloaded_app_reach_the_database_and_the_lessons(gunicorn):
+    code, _, body = exchange(gunicorn, get("/healthz"))
+    assert (code, json.loads(body)) == (200, {"status": "ok", "database": "ok"})
+    code, _, body = exchange(gunicorn, get("/api/v1/lessons/what-is-selling-online", "Connection: close"))
+    assert code == 200
+    assert json.loads(body)["slug"] == "what-is-selling-online"
