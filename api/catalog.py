@@ -89,11 +89,11 @@ class Categories(MethodView):
 @blp.route("/catalog")
 class Catalog(MethodView):
     @blp.arguments(CatalogArgs, location="query")
-    @blp.response(200, page_of(CatalogProductSchema))
+    @blp.response(200, page_of(CatalogProductSchema, catalog.COUNT_LIMIT))
     def get(self, args):
         """Published products, filtered by place, category, OCOP stars and words."""
         page, page_size = args.pop("page"), args.pop("page_size")
-        return paginate(catalog.catalog_query(**args), page, page_size)
+        return paginate(catalog.catalog_query(**args), page, page_size, count_limit=catalog.COUNT_LIMIT)
 
 
 @blp.route("/catalog/<product_id>")

@@ -21,15 +21,19 @@ class PageArgs(ma.Schema):
 
 
 @cache
-def page_of(item_schema):
-    """A response schema `{items, total, page, page_size}` around `item_schema`."""
-    return ma.Schema.from_dict(
-        {
-            "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
-            "total": ma.fields.Integer(required=True),
-            "page": ma.fields.Integer(required=True),
-            "page_size": ma.fields.Integer(required=True),
-        },
-        name=f"{item_schema.__name__.removesuffix('Schema')}Page",
-    )
+def page_of(item_schema, count_limit=None):
+    """A response schema `{items, total, page, page_size}` around `item_schema`; with `count_limit`,
+    also `total_capped` (server.pagination.paginate)."""
+    fields = {
+        "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+        "total": ma.fields.Integer(required=True),
+        "page": ma.fields.Integer(required=True),
+        "page_size": ma.fields.Integer(required=True),
+    }
+    if count_limit is not None:
+        fields["total"] = ma.fields.Integer(required=True, metadata={
+            "description": f"How many match, counted up to {count_limit:,}."})
+        fields["total_capped"] = ma.fields.Boolean(required=True, metadata={
+            "description": f"True when more than {count_limit:,} match: `total` is then {count_limit:,}."})
+    return ma.Schema.from_dict(fields, name=f"{item_schema.__name__.removesuffix('Schema')}Page")
 

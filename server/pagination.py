@@ -16,12 +16,22 @@ class Page:
     total: int
     page: int
     page_size: int
+    # True when there are more than `total` results: the count stopped at its limit.
+    total_capped: bool = False
 
 
-def paginate(statement, page=1, page_size=DEFAULT_PAGE_SIZE):
-    """Run a select for one page of results, with the total count of all of them."""
+def paginate(statement, page=1, page_size=DEFAULT_PAGE_SIZE, count_limit=None):
+    """Run a select for one page of results, with the total count of all of them.
+
+    With `count_limit`, counting stops there (`total_capped` says so): a public list over a million
+    rows must not count them all on every page."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page = max(1, page)
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    counted = statement.order_by(None)
+    if count_limit is not None:
+        counted = counted.limit(count_limit + 1)
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
+    capped = count_limit is not None and total > count_limit
     items = db.session.scalars(statement.limit(page_size).offset((page - 1) * page_size)).all()
-    return Page(items=list(items), total=total, page=page, page_size=page_size)
+    return Page(items=list(items), total=min(total, count_limit) if capped else total, page=page,
+                page_size=page_size, total_capped=capped)

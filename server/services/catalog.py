@@ -16,6 +16,9 @@ from server.services.places import normalize_province_code
 from server.text import search_words, word_start
 
 FEED_PAGE_SIZE = 100
+# The public catalog counts its matches up to this many: enough for any buyer's pages, and a
+# million products are never counted on every page.
+COUNT_LIMIT = 10_000
 
 
 def _with_everything(statement):
@@ -43,7 +46,9 @@ def catalog_query(province=None, commune=None, q=None, category=None, ocop=None)
         statement = statement.where(Product.ocop_stars >= ocop)
     for word in search_words(q):
         statement = statement.where(word_start(Product.search_text, word))
-    return _with_everything(statement.order_by(Product.published_at.desc(), Product.id))
+    # Newest first; the id breaks ties in the same direction, so that ix_products_catalog_order
+    # serves the order read backwards.
+    return _with_everything(statement.order_by(Product.published_at.desc(), Product.id.desc()))
 
 
 def catalog_product(product_id):

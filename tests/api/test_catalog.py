@@ -65,6 +65,23 @@ def test_catalog_paging(client, market):
     assert first["total"] == 3 and len(first["items"]) == 2 and len(second["items"]) == 1
 
 
+def test_catalog_counts_its_matches_up_to_a_limit_and_says_when_there_are_more(client, market, monkeypatch):
+    from server.services import catalog
+
+    page = client.get("/api/v1/catalog").get_json()
+    assert (page["total"], page["total_capped"]) == (3, False)
+    monkeypatch.setattr(catalog, "COUNT_LIMIT", 2)
+    page = client.get("/api/v1/catalog?page_size=1").get_json()
+    assert (page["total"], page["total_capped"], len(page["items"])) == (2, True, 1)
+    page = client.get("/api/v1/catalog?category=drinks").get_json()
+    assert (page["total"], page["total_capped"]) == (1, False)
+
+
+def test_catalog_shows_the_newest_first(client, market):
+    published = [item["published_at"] for item in client.get("/api/v1/catalog").get_json()["items"]]
+    assert published == sorted(published, reverse=True)
+
+
 def test_catalog_product_and_hidden_drafts(client, market):
     assert client.get(f"/api/v1/catalog/{market['honey']['id']}").status_code == 200
     assert client.get(f"/api/v1/catalog/{market['draft']['id']}").status_code == 404
