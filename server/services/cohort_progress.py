@@ -5,10 +5,12 @@ from datetime import timedelta
 from flask_babel import format_date, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from server.clock import now
 from server.extensions import db
-from server.models import Channel, LessonProgress, Product, Sale, SessionAttendee, TrainingSession
+from server.models import (Channel, CohortMember, LessonProgress, Product, Sale, Seller, SessionAttendee,
+                           TrainingSession)
 from server.phones import display
 from server.services import lessons, onboarding
 from server.services.cohorts import get_cohort
@@ -66,9 +68,16 @@ def _needs_help(member, struggling_slug, last_active, moment):
 def progress(user, cohort_id):
     """One row per member: onboarding percent, lessons completed, last active, activation, needs help."""
     cohort = get_cohort(user, cohort_id)
-    members = list(cohort.members)
+    # Everything about the members comes in one query per concern, whatever the cohort's size.
+    members = db.session.scalars(
+        select(CohortMember).where(CohortMember.cohort_id == cohort.id).order_by(CohortMember.id).options(
+            selectinload(CohortMember.user),
+            selectinload(CohortMember.seller).options(selectinload(Seller.owner), selectinload(Seller.commune)),
+        )
+    ).all()
     user_ids = [m.user_id for m in members]
     seller_ids = [m.seller_id for m in members if m.seller_id]
+    checklists = onboarding.checklists([m.seller for m in members if m.seller])
     completed = dict(db.session.execute(
         select(LessonProgress.user_id, func.count())
         .where(LessonProgress.user_id.in_(user_ids), LessonProgress.status == "completed")
@@ -90,7 +99,7 @@ def progress(user, cohort_id):
             "phone": member.user.phone,
             "seller_id": member.seller_id,
             "commune_name": seller.commune.name if seller else None,
-            "onboarding_percent": onboarding.checklist(seller)["percent"] if seller else 0,
+            "onboarding_percent": checklists[seller.id]["percent"] if seller else 0,
             "lessons_completed": completed.get(member.user_id, 0),
             "last_active": last_active,
             "activated_at": seller.activated_at if seller else None,

@@ -1,7 +1,8 @@
-"""The onboarding checklist of a seller, computed from real state (SPEC §6).
+"""The onboarding checklist of sellers, computed from real state (SPEC §6).
 
-Each step is a rule `(seller) -> datetime | None`: when it was first met, or None. Features that
-complete a step later (products, lessons, sales) replace its rule in STEP_RULES.
+Each step is a rule `(sellers) -> {seller id: datetime}`: when each seller first met it (absent: not
+yet). A rule asks the database once for all the sellers given, so that a cohort's hundred households
+cost the same few queries as one shop.
 """
 
 from dataclasses import dataclass
@@ -22,47 +23,35 @@ class Step:
         return self.done_at is not None
 
 
-def _phone_verified(seller):
-    return seller.owner.phone_verified_at
+def _earliest(column, key_column, keys):
+    """{key: min(column)} over the rows whose `key_column` is one of `keys`."""
+    if not keys:
+        return {}
+    rows = db.session.execute(
+        select(key_column, func.min(column)).where(key_column.in_(set(keys))).group_by(key_column))
+    return {key: moment for key, moment in rows if moment is not None}
 
 
-def _consent(seller):
-    return db.session.scalar(select(func.min(Consent.recorded_at)).where(Consent.user_id == seller.owner_id))
+def _of_sellers(column, seller_column):
+    return lambda sellers: _earliest(column, seller_column, [seller.id for seller in sellers])
 
 
-def _profile(seller):
-    return seller.owner.profile_completed_at
+def _of_owners(column, user_column):
+    def rule(sellers):
+        by_owner = _earliest(column, user_column, [seller.owner_id for seller in sellers])
+        return {seller.id: by_owner[seller.owner_id] for seller in sellers if seller.owner_id in by_owner}
+    return rule
 
 
-def _shop(seller):
-    return seller.created_at
+def _of_owner_records(attribute):
+    return lambda sellers: {seller.id: getattr(seller.owner, attribute) for seller in sellers}
 
 
-def _payout(seller):
-    return db.session.scalar(select(PayoutAccount.created_at).where(PayoutAccount.seller_id == seller.id))
-
-
-def _first_product(seller):
-    return db.session.scalar(select(func.min(Product.created_at)).where(Product.seller_id == seller.id))
-
-
-def _first_listing(seller):
-    return db.session.scalar(select(func.min(Product.published_at)).where(Product.seller_id == seller.id))
-
-
-def _first_lesson(seller):
-    # Completion (all cards viewed and the quiz passed) is decided by server.services.learning.
-    return db.session.scalar(
-        select(func.min(LessonProgress.completed_at)).where(LessonProgress.user_id == seller.owner_id)
-    )
-
-
-def _first_sale_or_channel(seller):
-    moments = [
-        db.session.scalar(select(func.min(model.created_at)).where(model.seller_id == seller.id))
-        for model in (Sale, Channel)
-    ]
-    return min((moment for moment in moments if moment is not None), default=None)
+def _first_sale_or_channel(sellers):
+    sales = _of_sellers(Sale.created_at, Sale.seller_id)(sellers)
+    channels = _of_sellers(Channel.created_at, Channel.seller_id)(sellers)
+    return {seller_id: min(moment for moment in (sales.get(seller_id), channels.get(seller_id)) if moment)
+            for seller_id in sales.keys() | channels.keys()}
 
 
 STEP_KEYS = (
@@ -78,20 +67,30 @@ STEP_KEYS = (
 )
 
 STEP_RULES = {
-    "phone_verified": _phone_verified,
-    "consent": _consent,
-    "profile": _profile,
-    "shop": _shop,
-    "payout": _payout,
-    "first_product": _first_product,
-    "first_listing": _first_listing,
-    "first_lesson": _first_lesson,
+    "phone_verified": _of_owner_records("phone_verified_at"),
+    "consent": _of_owners(Consent.recorded_at, Consent.user_id),
+    "profile": _of_owner_records("profile_completed_at"),
+    "shop": lambda sellers: {seller.id: seller.created_at for seller in sellers},
+    "payout": _of_sellers(PayoutAccount.created_at, PayoutAccount.seller_id),
+    "first_product": _of_sellers(Product.created_at, Product.seller_id),
+    "first_listing": _of_sellers(Product.published_at, Product.seller_id),
+    # Completion (all cards viewed and the quiz passed) is decided by server.services.learning.
+    "first_lesson": _of_owners(LessonProgress.completed_at, LessonProgress.user_id),
     "first_sale_or_channel": _first_sale_or_channel,
 }
 
 
+def checklists(sellers):
+    """{seller id: checklist} for many sellers, a query per step for all of them."""
+    done = {key: STEP_RULES[key](sellers) for key in STEP_KEYS}
+    result = {}
+    for seller in sellers:
+        steps = [Step(key, done[key].get(seller.id)) for key in STEP_KEYS]
+        percent = round(100 * sum(step.done for step in steps) / len(steps))
+        result[seller.id] = {"steps": steps, "percent": percent, "activated_at": seller.activated_at}
+    return result
+
+
 def checklist(seller):
     """Every step with its completion time, the integer percent done, and activation."""
-    steps = [Step(key, STEP_RULES[key](seller)) for key in STEP_KEYS]
-    percent = round(100 * sum(step.done for step in steps) / len(steps))
-    return {"steps": steps, "percent": percent, "activated_at": seller.activated_at}
+    return checklists([seller])[seller.id]

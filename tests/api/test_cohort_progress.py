@@ -158,3 +158,22 @@ def test_a_household_active_before_joining_is_not_quiet_on_the_day_it_joins(clie
     assert hoa["needs_help"] is False
     clock.advance(timedelta(days=14))
     assert progress(client, trainer, cohort)["Hoàng Thị Hoa"]["needs_help_code"] == "inactive"
+
+
+def test_a_bigger_cohort_costs_no_more_queries(client, world, app):
+    """One query per concern for the whole cohort: a hundred households cost what two do."""
+    from tests.api.test_round_trips import statements
+
+    trainer, cohort, members = world
+    listed_product(client, members["Mai"], members["Mai"].seller_id)
+    with statements(app) as two:
+        client.get(f"/api/v1/cohorts/{cohort['id']}/progress", headers=trainer.headers)
+    for number in range(6):
+        client.post(f"/api/v1/cohorts/{cohort['id']}/members", headers=trainer.headers, json={
+            "phone": f"091200020{number}", "full_name": f"Hộ số {number}", "commune_code": "02221",
+            "consent": CONSENT})
+    with statements(app) as eight:
+        rows = progress(client, trainer, cohort)
+    assert len(rows) == 8
+    assert rows["Mai"]["onboarding_percent"] > rows["Hộ số 0"]["onboarding_percent"]
+    assert len(eight) == len(two), (len(two), len(eight))
