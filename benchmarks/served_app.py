@@ -9,10 +9,12 @@ import socket
 import sys
 import tempfile
 import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -28,6 +30,48 @@ TRAINER_PHONE = "+84966000111"
 DEMO_SELLERS = 3000
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]
+
+
+@dataclass
+class Sent:
+    """One response as it went on the wire: its status line, headers and (compressed) body."""
+
+    path: str
+    content_type: str
+    size: int
+
+
+class _CountingWriter:
+    def __init__(self, stream):
+        self.stream, self.count = stream, 0
+
+    def write(self, data):
+        self.count += len(data)
+        return self.stream.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+class CountingHandler(WSGIRequestHandler):
+    """Werkzeug's request handler, noting the bytes each response wrote to the socket: whoever asked
+    (a page, its service worker, the browser updating the worker), it is counted where it leaves."""
+
+    def setup(self):
+        super().setup()
+        self.wfile = _CountingWriter(self.wfile)
+
+    def send_header(self, keyword, value):
+        if keyword.lower() == "content-type":
+            self.sent_type = value
+        super().send_header(keyword, value)
+
+    def run_wsgi(self):
+        start, self.sent_type = self.wfile.count, ""
+        try:
+            super().run_wsgi()
+        finally:
+            self.server.sent.append(Sent(self.path, self.sent_type, self.wfile.count - start))
 
 
 def free_port():
@@ -52,7 +96,9 @@ class ServedApp:
             result = self.app.test_cli_runner().invoke(args=["demo-data", "--sellers", str(demo_sellers)])
             assert result.exit_code == 0, result.output
         self._manager()
-        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True, request_handler=CountingHandler)
+        # Every response the server wrote, in order (benchmarks/pwa_budget.py reads it).
+        self.sent = self.server.sent = []
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.product_id = self._household()
         self.cohort_id = self._trainer()
@@ -122,6 +168,17 @@ class ServedApp:
         page.fill("input[name=code]", self.code(phone))
         page.click("form button[type=submit]")
         page.wait_for_selector(f"[data-screen={screen}]")
+
+    def wait_until_quiet(self, seconds=1.0, timeout=60):
+        """Wait until the server has answered nothing for `seconds`: what the phones were doing in the
+        background (a service worker keeping the app) has ended."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            count = len(self.sent)
+            time.sleep(seconds)
+            if len(self.sent) == count:
+                return
+        raise AssertionError("the server never went quiet")
 
     def close(self):
         self.server.shutdown()

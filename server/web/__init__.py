@@ -44,16 +44,31 @@ def _shell():
     cached = current_app.extensions.get("web_shell")
     if cached is None:
         import_map = json.dumps(assets().import_map(), separators=(",", ":"))
+        preloaded = sorted(assets().static_imports(*SIGN_IN) - {"app/main.js"})
         html = render_template("shell.html", import_map=import_map, asset=assets().url,
-                               preload=[assets().url(name) for name in PRELOADED])
+                               preload=[assets().url(name) for name in preloaded])
         digest = base64.b64encode(hashlib.sha256(import_map.encode()).digest()).decode()
         cached = current_app.extensions["web_shell"] = (html, _policy(digest))
     return cached
 
 
-# What every first visit needs, fetched in parallel with the entry module instead of one after another.
-PRELOADED = ("vendor/preact-htm.js", "vendor/idb.js", "app/i18n.js", "app/api.js", "app/store.js",
-             "app/session.js", "app/outbox.js", "app/router.js", "app/ui.js", "app/screens/signin.js")
+# The entry module and the first screen of a phone that never signed in. Every module they import
+# statically is preloaded by the shell (fetched in parallel with the entry module instead of one after
+# another), and kept by the service worker when it installs; the other screens' modules are kept once
+# someone has signed in on the phone (SPEC §8: the signed-out first load is the smallest).
+SIGN_IN = ("app/main.js", "app/screens/signin.js")
+
+
+def kept_at_install():
+    """The shell and the files of the sign-in screen: its modules, the style, the icons, the translations."""
+    modules = assets().static_imports(*SIGN_IN)
+    return ["/", *sorted(a.url for a in assets().by_name.values() if a.name in modules or not a.name.endswith(".js"))]
+
+
+def kept_after_sign_in():
+    """The rest of the app: every other screen's modules, for offline use once someone has signed in."""
+    modules = assets().static_imports(*SIGN_IN)
+    return sorted(a.url for a in assets().by_name.values() if a.name.endswith(".js") and a.name not in modules)
 
 
 def _policy(import_map_digest):
@@ -108,13 +123,14 @@ def asset(path):
 @blp.route("/sw.js")
 def service_worker():
     """The service worker: its version changes with every release, which is how phones learn of one."""
-    precache = ["/", *sorted(a.url for a in assets().by_name.values())]
-    body = render_template("sw.js", version=assets().version, precache=json.dumps(precache),
-                           routes=json.dumps(ROUTE_PATTERNS))
+    body = render_template("sw.js", version=assets().version, precache=json.dumps(kept_at_install()),
+                           after_sign_in=json.dumps(kept_after_sign_in()), routes=json.dumps(ROUTE_PATTERNS))
     response = Response(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    # The browser asks for the worker on every update check: unchanged, it costs a 304.
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @blp.route("/manifest.webmanifest")

@@ -8,6 +8,7 @@ import map of the app shell, which points every name at its fingerprinted addres
 import gzip
 import hashlib
 import mimetypes
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -21,6 +22,9 @@ NOT_SERVED = {".md", ".txt"}
 MODULE_ALIASES = {"preact": "vendor/preact-htm.js", "idb": "vendor/idb.js"}
 # Files the app fetches by name at run time (the translations, the icons).
 RESOLVED = ("i18n/", "icons/")
+# A static `import … from "name"`, `import "name"` or `export … from "name"` (not `import(…)`, which is
+# fetched when the code runs).
+STATIC_IMPORT = re.compile(r"""(?:^|[;}\s])(?:import\s*(?:[\w$*{},\s]+?\s*from\s*)?|export\s*(?:\*|\{[^}]*\})\s*from\s*)["']([^"']+)["']""")
 CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
                  ".json": "application/json", ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json"}
 
@@ -68,6 +72,7 @@ class Assets:
 
     def __init__(self, root, generated=None):
         self._lock = threading.Lock()
+        self._static_imports = {}
         files = {
             path.relative_to(root).as_posix(): path.read_bytes()
             for path in sorted(Path(root).rglob("*"))
@@ -84,6 +89,21 @@ class Assets:
     def modules(self):
         """Names of the JavaScript modules, as they are imported."""
         return sorted(name for name in self.by_name if name.endswith(".js"))
+
+    def static_imports(self, *names):
+        """`names` and every module they import statically, at any depth: what must arrive before their
+        code runs (dynamic `import()`s are not followed)."""
+        if names not in self._static_imports:
+            found, todo = set(), list(names)
+            while todo:
+                name = todo.pop()
+                if name in found or name not in self.by_name:
+                    continue
+                found.add(name)
+                text = self.by_name[name].body.decode("utf-8")
+                todo += [MODULE_ALIASES.get(imported, imported) for imported in STATIC_IMPORT.findall(text)]
+            self._static_imports[names] = frozenset(found)
+        return self._static_imports[names]
 
     def import_map(self):
         """`{"imports": {name: address}}` for every module, the libraries by their package names, and the

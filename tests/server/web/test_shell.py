@@ -81,9 +81,25 @@ def test_the_service_worker_knows_the_release_and_is_never_cached(client):
     body = worker.get_data(as_text=True)
     release = re.search(r'const VERSION = "([0-9a-f]{12})"', body).group(1)
     precached = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", body).group(1))
+    after_sign_in = json.loads(re.search(r"const AFTER_SIGN_IN = (\[.*?\]);", body).group(1))
     imports = import_map(client.get("/").get_data(as_text=True))
-    assert set(imports.values()) <= set(precached) and "/" in precached
+    assert set(imports.values()) <= set(precached) | set(after_sign_in) and "/" in precached
     assert release
+
+
+def test_the_service_worker_installs_the_sign_in_screen_and_keeps_the_rest_after_sign_in(client):
+    body = client.get("/sw.js").get_data(as_text=True)
+    precached = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", body).group(1))
+    after_sign_in = json.loads(re.search(r"const AFTER_SIGN_IN = (\[.*?\]);", body).group(1))
+    shell = client.get("/").get_data(as_text=True)
+    imports = import_map(shell)
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', shell))
+    # Everything the signed-out first screen loads is there offline; nothing of the other screens.
+    assert {imports["app/main.js"], imports["app/screens/signin.js"], imports["preact"], imports["idb"]} <= set(precached)
+    assert preloaded <= set(precached)
+    assert {imports["assets/i18n/vi.json"], imports["assets/i18n/en.json"]} <= set(precached)
+    assert {imports["app/screens/reports.js"], imports["app/screens/home.js"], imports["app/charts.js"]} <= set(after_sign_in)
+    assert not set(precached) & set(after_sign_in)
 
 
 def test_the_manifest_makes_the_app_installable(client):

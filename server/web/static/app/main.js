@@ -59,6 +59,21 @@ function useUpdate() {
   return waiting;
 }
 
+// The service worker kept only the sign-in screen when it installed. Once someone is signed in, every
+// screen should open offline: it keeps the rest of the app, when this screen has been drawn. Asked on
+// every start, as a new release may have been taken since (the worker does nothing if all is there).
+function useWholeAppKept(signedIn) {
+  useEffect(() => {
+    if (!signedIn || !("serviceWorker" in navigator)) return undefined;
+    navigator.serviceWorker.ready.then((registration) => {
+      const ask = () => registration.active?.postMessage("keep-everything");
+      if ("requestIdleCallback" in window) requestIdleCallback(ask, { timeout: 2000 });
+      else setTimeout(ask, 500);
+    });
+    return undefined;
+  }, [signedIn]);
+}
+
 // The outbox may finish its round first (it is safe in IndexedDB either way), but a slow line must not
 // hold the update back for long.
 async function apply(worker) {
@@ -84,6 +99,7 @@ function App() {
   const [loaded, setLoaded] = useState({ name: null, Screen: null });
   const signedIn = person && !person.needsSignIn;
   const name = signedIn ? route.screen : "signin";
+  useWholeAppKept(signedIn);
   useEffect(() => {
     let live = true;
     loadScreen(name).then((module) => { if (live) setLoaded({ name, Screen: module.default }); })
