@@ -74,3 +74,11 @@ def kept_on_the_phone(page, name, seconds=30):
 def controlled(page, seconds=30):
     """Wait until the service worker controls the page (the app is kept for offline use)."""
     poll(page, "() => navigator.serviceWorker.controller !== null", seconds, "the service worker's control of the page")
+
+
+def kept_for_offline(page, seconds=30):
+    """Wait until the app opens with no network: the service worker controls the page and has kept
+    every screen (it keeps the rest of the app once someone has signed in)."""
+    controlled(page, seconds)
+    poll(page, """() => caches.match("/sw-kept-everything").then((kept) => Boolean(kept))""", seconds,
+         "the whole app kept on the phone")

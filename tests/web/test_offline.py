@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from server.content import load_content
 from server.extensions import db
 from server.models import ProgressEvent, QuizAttempt, Sale
-from tests.web.journeys import controlled, kept_on_the_phone, open_shop, sign_in
+from tests.web.journeys import kept_for_offline, kept_on_the_phone, open_shop, sign_in
 
 LESSON = "what-is-selling-online"
 
@@ -28,7 +28,7 @@ def test_a_lesson_a_quiz_and_a_sale_offline_arrive_once(page, phone, live):
     open_shop(page)
     page.goto("/learn")
     expect(page.locator("[data-screen=learn] a[href='/learn/what-is-selling-online']")).to_be_visible()
-    controlled(page)
+    kept_for_offline(page)
     kept_on_the_phone(page, f"lesson:vi:{LESSON}")  # the lessons of the first track, for offline use
 
     phone.set_offline(True)

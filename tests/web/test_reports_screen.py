@@ -18,7 +18,7 @@ from server.models import Commune
 from server.services.accounts import create_staff_user
 from tests.factories import LessonProgressFactory, SellerActivityFactory, SellerFactory, UserFactory
 from tests.web.conftest import screenshot
-from tests.web.journeys import controlled, sign_in
+from tests.web.journeys import kept_for_offline, sign_in
 from tests.web.test_screens import too_small
 
 NA_HANG, THUONG_LAM, HOAN_KIEM = "02221", "02269", "00070"  # two communes of Tuyên Quang (08), one of Hà Nội
@@ -186,7 +186,7 @@ def test_the_last_figures_seen_stay_readable_offline_and_downloads_say_they_need
     sign_in(page, live, phone=MANAGER_PHONE)
     expect(page.locator("#coverage table tbody tr")).to_have_count(1)
     expect(page.locator("#training table")).to_be_visible()
-    controlled(page)
+    kept_for_offline(page)
     page.wait_for_load_state("networkidle")
 
     phone.set_offline(True)

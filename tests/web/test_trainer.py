@@ -12,7 +12,7 @@ from server.extensions import db
 from server.models import CohortMember, Consent, SessionAttendee, TrainingSession, UnionBranch
 from server.services.accounts import create_staff_user
 from tests.web.conftest import screenshot
-from tests.web.journeys import controlled, sign_in
+from tests.web.journeys import kept_for_offline, sign_in
 
 TRAINER = "0988 123 456"
 NA_HANG = "02221"
@@ -109,7 +109,7 @@ def test_attendance_offline_arrives_once(page, phone, live, trainer, branch):
     sign_in(page, live, phone=TRAINER)
     page.goto(f"/cohorts/{cohort['id']}/attendance")
     expect(page.locator("input[name=attendee_ids]")).to_have_count(1)
-    controlled(page)  # the app is kept on the phone: it opens again with no network
+    kept_for_offline(page)  # the app opens again with no network
 
     phone.set_offline(True)
     page.fill("input[name=topic]", "Chụp ảnh sản phẩm bằng điện thoại")
