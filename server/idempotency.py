@@ -5,6 +5,7 @@ import json
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
+from sqlalchemy.orm import make_transient_to_detached
 
 from server.errors import Conflict
 from server.extensions import db
@@ -45,7 +46,10 @@ def create_once(model, row_id, content, is_owner, build, fingerprint_column="fin
     if stored is None:
         row = build()
         if _insert_unless_taken(row):
-            return db.session.get(model, row_id), True
+            # The row is what was just written: the session takes it as stored, without reading it back.
+            make_transient_to_detached(row)
+            db.session.add(row)
+            return row, True
         stored = db.session.get(model, row_id)
     check_replay(getattr(stored, fingerprint_column), content, same_owner=is_owner(stored))
     return stored, False

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
+from sqlalchemy.orm import joinedload
 
 from server.clock import now
 from server.errors import Forbidden, InvalidInput, NotFound
@@ -23,7 +24,8 @@ def _check_commune(code):
 
 def get_seller(user, seller_id, permission=Permission.SELLERS_VIEW):
     """The seller, if `user` may act on it; raises NotFound or Forbidden."""
-    return check_seller(user, db.session.get(Seller, seller_id), permission)
+    # Its members come in the same query: the permission check reads them on every request.
+    return check_seller(user, db.session.get(Seller, seller_id, options=[joinedload(Seller.members)]), permission)
 
 
 def create_seller(owner, kind, name, commune_code, address=None, description=None):
