@@ -16,9 +16,9 @@ from server.services.places import normalize_province_code
 from server.text import search_words, word_start
 
 FEED_PAGE_SIZE = 100
-# The public catalog counts its matches up to this many: enough for any buyer's pages, and a
+# The public catalog counts its matches up to this many (fifty pages, more than a buyer reads), and a
 # million products are never counted on every page.
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1_000
 
 
 def _with_everything(statement):
