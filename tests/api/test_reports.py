@@ -265,3 +265,26 @@ def test_recording_activity_keeps_the_latest_day(client, auth, clock, app):
                           "amount_vnd": 50_000})
     with app.app_context():
         assert db.session.get(Seller, shop["id"]).last_activity_day == date(2026, 10, 20)
+
+
+@pytest.mark.parametrize("path, query", [
+    ("/api/v1/reports/new-active-sellers", {"group_by": group_by, **split})
+    for group_by in ("commune", "province", "union", "cohort", "month") for split in ({}, {"by": "kind"}, {"by": "gender"})
+] + [("/api/v1/reports/commune-coverage", {}), *[("/api/v1/reports/training", {"group_by": group_by})
+                                                  for group_by in ("province", "union", "cohort")]])
+def test_report_rows_hold_exactly_the_documented_fields(client, app, auth, path, query):
+    """Report rows are sent as the services build them: nothing beyond the schema, nothing missing."""
+    from api.reports import CoverageSchema, NewActiveSchema, TrainingSchema
+
+    with app.app_context():
+        branch = db.session.scalar(select(UnionBranch.id).where(UnionBranch.key == "womens_union:08"))
+        cohort = CohortFactory(union_id=branch)
+        shop = seller(activated=utc(2026, 11, 3), activity=[date(2026, 11, 3)])
+        CohortMemberFactory(cohort_id=cohort.id, user_id=shop.owner_id, seller_id=shop.id, enrolled_by_id=shop.owner_id)
+    admin = auth.person("union_admin", union=branch)
+    body = get(client, admin, path, **query, **({} if "coverage" in path else NOVEMBER)).get_json()
+    schema = {"new-active": NewActiveSchema, "coverage": CoverageSchema, "training": TrainingSchema}
+    schema = next(value for key, value in schema.items() if key in path)()
+    assert body["items"], "a row for the branch's area"
+    assert schema.validate(body) == {}
+    assert schema.dump(body) == body
