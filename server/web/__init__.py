@@ -59,16 +59,16 @@ def _shell():
 SIGN_IN = ("app/main.js", "app/screens/signin.js")
 
 
-def kept_at_install():
-    """The shell and the files of the sign-in screen: its modules, the style, the icons, the translations."""
-    modules = assets().static_imports(*SIGN_IN)
-    return ["/", *sorted(a.url for a in assets().by_name.values() if a.name in modules or not a.name.endswith(".js"))]
-
-
-def kept_after_sign_in():
-    """The rest of the app: every other screen's modules, for offline use once someone has signed in."""
-    modules = assets().static_imports(*SIGN_IN)
-    return sorted(a.url for a in assets().by_name.values() if a.name.endswith(".js") and a.name not in modules)
+def kept_by_the_worker():
+    """(at install, after sign-in): the shell and the files of the sign-in screen (its modules, the
+    style, the icons, the translations); then every other screen's modules, for offline use once
+    someone has signed in."""
+    sign_in_modules = assets().static_imports(*SIGN_IN)
+    at_install, after_sign_in = ["/"], []
+    for file in sorted(assets().by_name.values(), key=lambda a: a.url):
+        later = file.name.endswith(".js") and file.name not in sign_in_modules
+        (after_sign_in if later else at_install).append(file.url)
+    return at_install, after_sign_in
 
 
 def _policy(import_map_digest):
@@ -123,8 +123,9 @@ def asset(path):
 @blp.route("/sw.js")
 def service_worker():
     """The service worker: its version changes with every release, which is how phones learn of one."""
-    body = render_template("sw.js", version=assets().version, precache=json.dumps(kept_at_install()),
-                           after_sign_in=json.dumps(kept_after_sign_in()), routes=json.dumps(ROUTE_PATTERNS))
+    at_install, after_sign_in = kept_by_the_worker()
+    body = render_template("sw.js", version=assets().version, precache=json.dumps(at_install),
+                           after_sign_in=json.dumps(after_sign_in), routes=json.dumps(ROUTE_PATTERNS))
     response = Response(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
