@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 from moto.server import ThreadedMotoServer
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.exc import OperationalError
 
 from config import database_url as normalized_url
@@ -26,6 +26,26 @@ from server.services.auth import start_session
 from tests.factories import RoleGrantFactory, UserFactory
 
 REFERENCE_TABLES = {"provinces", "communes", "union_branches"}
+
+
+def _worker_database(url, worker_id):
+    """Each pytest-xdist worker gets a PostgreSQL database of its own, beside the one named in the URL,
+    so that workers never empty each other's tables: `test` becomes `test_gw0`, `test_gw1`, …"""
+    if worker_id == "master":
+        return url
+    main = make_url(url)
+    database = f"{main.database}_{worker_id}"
+    engine = create_engine(normalized_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database})
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{database}"'))
+    except OperationalError as error:
+        pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL cannot be reached: {error}", 1)
+    finally:
+        engine.dispose()
+    return main.set(database=database).render_as_string(hide_password=False)
 
 
 def _reset_postgresql(url):
@@ -42,10 +62,11 @@ def _reset_postgresql(url):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """A database migrated and loaded by `flask setup`, shared by the session."""
+def database_url(tmp_path_factory, worker_id):
+    """A database migrated and loaded by `flask setup`, shared by the session (by the worker under xdist)."""
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
+        url = _worker_database(url, worker_id)
         _reset_postgresql(url)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
