@@ -167,6 +167,10 @@ def add_photo(user, product_id, data, photo_id=None):
         return stored, False
     # Two uploads at once must not both take the ninth place (PostgreSQL locks; SQLite has one writer).
     db.session.execute(select(Product.id).where(Product.id == product.id).with_for_update())
+    # The lock waited for the other upload of the same photo, if there was one: it is stored now.
+    stored = _photo_under_id(product, photo_id)
+    if stored is not None:
+        return stored, False
     if len(product.photos) >= MAX_PHOTOS:
         raise InvalidInput(errors={"file": [_l("A product can have at most 9 photos.")]})
     processed = process_photo(data)
