@@ -80,8 +80,18 @@ def register_extensions(app):
     )
     jwt.init_app(app)
     limiter.init_app(app)
+    _check_limits_only_where_decorated(app)
     api.init_app(app)
     compress.init_app(app)
+
+
+def _check_limits_only_where_decorated(app):
+    """Flask-Limiter checks every request for default and blueprint limits in a before_request hook. The
+    app has neither: its only limits are `limiter.limit` decorators, which check their own view. Without
+    the hook, the other routes skip ~0.15 ms of work that finds no limit (README, Performance)."""
+    if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
+        raise RuntimeError("Default or application-wide rate limits need Flask-Limiter's before_request check.")
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 def register_blueprints(app):
