@@ -20,6 +20,16 @@ class Page:
     total_capped: bool = False
 
 
+def count_up_to(statement, count_limit=None):
+    """(how many rows `statement` selects, whether the count stopped at `count_limit`)."""
+    counted = statement.order_by(None)
+    if count_limit is not None:
+        counted = counted.limit(count_limit + 1)
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
+    capped = count_limit is not None and total > count_limit
+    return (count_limit if capped else total), capped
+
+
 def paginate(statement, page=1, page_size=DEFAULT_PAGE_SIZE, count_limit=None):
     """Run a select for one page of results, with the total count of all of them.
 
@@ -27,11 +37,6 @@ def paginate(statement, page=1, page_size=DEFAULT_PAGE_SIZE, count_limit=None):
     rows must not count them all on every page."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page = max(1, page)
-    counted = statement.order_by(None)
-    if count_limit is not None:
-        counted = counted.limit(count_limit + 1)
-    total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
-    capped = count_limit is not None and total > count_limit
+    total, capped = count_up_to(statement, count_limit)
     items = db.session.scalars(statement.limit(page_size).offset((page - 1) * page_size)).all()
-    return Page(items=list(items), total=min(total, count_limit) if capped else total, page=page,
-                page_size=page_size, total_capped=capped)
+    return Page(items=list(items), total=total, page=page, page_size=page_size, total_capped=capped)

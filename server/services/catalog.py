@@ -3,15 +3,18 @@
 import base64
 import binascii
 import uuid
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import RowMapping, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
-from server.models import Commune, Product, Seller
+from server.models import Commune, Product, ProductPhoto, Province, Seller
+from server.pagination import DEFAULT_PAGE_SIZE, Page, count_up_to
 from server.services.places import normalize_province_code
 from server.text import search_words, word_start
 
@@ -28,27 +31,78 @@ def _with_everything(statement):
     )
 
 
-def catalog_query(province=None, commune=None, q=None, category=None, ocop=None):
-    """Published products of live sellers, matching every filter given."""
-    statement = (
-        select(Product)
-        .join(Seller, Seller.id == Product.seller_id)
-        .where(Product.status == "published", Seller.erased_at.is_(None))
-    )
+@dataclass(frozen=True)
+class Listing:
+    """A product as the catalog and the feed list it: its row (LISTING_COLUMNS, with the seller and the
+    seller's place) and its photos (id, width, height, keys) in their order.
+
+    Lists are read as rows, not ORM objects: a page of 100 products with their photos and places was
+    mostly the ORM building objects that nobody changes (issue 13)."""
+
+    product: RowMapping
+    photos: list
+
+
+LISTING_COLUMNS = (
+    Product.id, Product.title, Product.description, Product.category, Product.price_vnd, Product.unit,
+    Product.weight_g, Product.ocop_stars, Product.status, Product.published_at, Product.updated_at,
+    Seller.id.label("seller_id"), Seller.name.label("seller_name"), Seller.kind.label("seller_kind"),
+    Seller.commune_code, Commune.name.label("commune_name"), Commune.province_code,
+    Province.name.label("province_name"),
+)
+
+
+def _listing_select():
+    return (select(*LISTING_COLUMNS).select_from(Product)
+            .join(Seller, Seller.id == Product.seller_id)
+            .join(Commune, Commune.code == Seller.commune_code)
+            .join(Province, Province.code == Commune.province_code))
+
+
+def _listings(statement):
+    """The products `statement` selects, with their photos: two queries, whatever the page size."""
+    rows = db.session.execute(statement).mappings().all()
+    photos = defaultdict(list)
+    if rows:
+        for photo in db.session.execute(
+            select(ProductPhoto.product_id, ProductPhoto.id, ProductPhoto.width, ProductPhoto.height,
+                   ProductPhoto.keys)
+            .where(ProductPhoto.product_id.in_([row["id"] for row in rows]))
+            .order_by(ProductPhoto.product_id, ProductPhoto.position)
+        ):
+            photos[photo.product_id].append(photo)
+    return [Listing(row, photos[row["id"]]) for row in rows]
+
+
+def _catalog_conditions(province=None, commune=None, q=None, category=None, ocop=None):
+    """Published products of live sellers matching every filter given, as conditions on Product, Seller
+    and (for a province) Commune."""
+    conditions = [Product.status == "published", Seller.erased_at.is_(None)]
     if province:
-        statement = statement.join(Commune, Commune.code == Seller.commune_code).where(
-            Commune.province_code == normalize_province_code(province))
+        conditions.append(Commune.province_code == normalize_province_code(province))
     if commune:
-        statement = statement.where(Seller.commune_code == commune)
+        conditions.append(Seller.commune_code == commune)
     if category:
-        statement = statement.where(Product.category == category)
+        conditions.append(Product.category == category)
     if ocop is not None:
-        statement = statement.where(Product.ocop_stars >= ocop)
-    for word in search_words(q):
-        statement = statement.where(word_start(Product.search_text, word))
+        conditions.append(Product.ocop_stars >= ocop)
+    conditions += [word_start(Product.search_text, word) for word in search_words(q)]
+    return conditions
+
+
+def catalog_page(page=1, page_size=DEFAULT_PAGE_SIZE, province=None, **filters):
+    """One page of the catalog, newest first, and how many match (counted up to COUNT_LIMIT)."""
+    conditions = _catalog_conditions(province=province, **filters)
+    counted = select(Product.id).join(Seller, Seller.id == Product.seller_id)
+    if province:
+        counted = counted.join(Commune, Commune.code == Seller.commune_code)
+    total, capped = count_up_to(counted.where(*conditions), COUNT_LIMIT)
     # Newest first; the id breaks ties in the same direction, so that ix_products_catalog_order
     # serves the order read backwards.
-    return _with_everything(statement.order_by(Product.published_at.desc(), Product.id.desc()))
+    statement = (_listing_select().where(*conditions)
+                 .order_by(Product.published_at.desc(), Product.id.desc())
+                 .limit(page_size).offset((page - 1) * page_size))
+    return Page(items=_listings(statement), total=total, page=page, page_size=page_size, total_capped=capped)
 
 
 def catalog_product(product_id):
@@ -61,7 +115,7 @@ def catalog_product(product_id):
 
 
 def _encode_cursor(product):
-    raw = f"{product.updated_at.isoformat()}|{product.id}"
+    raw = f"{product['updated_at'].isoformat()}|{product['id']}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -91,19 +145,16 @@ def feed(province=None, updated_since=None, cursor=None, limit=FEED_PAGE_SIZE):
     A product no longer `published` (back to draft, archived, deleted by its seller) stays in the
     feed with that status, which tells the floors to take it down; drafts never published never show.
     """
-    statement = select(Product).join(Seller, Seller.id == Product.seller_id).where(
-        Product.published_at.is_not(None))
+    statement = _listing_select().where(Product.published_at.is_not(None))
     if province:
-        statement = statement.join(Commune, Commune.code == Seller.commune_code).where(
-            Commune.province_code == normalize_province_code(province))
+        statement = statement.where(Commune.province_code == normalize_province_code(province))
     if updated_since:
         statement = statement.where(Product.updated_at > updated_since)
     if cursor:
         moment, product_id = _decode_cursor(cursor)
         statement = statement.where(or_(Product.updated_at > moment,
                                         and_(Product.updated_at == moment, Product.id > product_id)))
-    statement = _with_everything(statement.order_by(Product.updated_at, Product.id).limit(limit + 1))
-    products = db.session.scalars(statement).all()
-    has_more = len(products) > limit
-    products = products[:limit]
-    return {"items": products, "next_cursor": _encode_cursor(products[-1]) if has_more else None}
+    listings = _listings(statement.order_by(Product.updated_at, Product.id).limit(limit + 1))
+    has_more = len(listings) > limit
+    listings = listings[:limit]
+    return {"items": listings, "next_cursor": _encode_cursor(listings[-1].product) if has_more else None}

@@ -249,4 +249,11 @@ def photo_urls(photo):
     Local storage serves photos under the app's public address (PUBLIC_BASE_URL), whatever Host
     the request named; S3 gives addresses of its own.
     """
-    return {size: public_url(storage().url(key)) for size, key in photo.keys.items()}
+    return derivative_urls()(photo.keys)
+
+
+def derivative_urls():
+    """A function from a photo's storage keys ({size: key}) to {size: absolute address}; made once for
+    a whole list, it looks up the storage and the public address once."""
+    url, base = storage().url, current_app.config["PUBLIC_BASE_URL"]
+    return lambda keys: {size: public_url(url(key), base) for size, key in keys.items()}

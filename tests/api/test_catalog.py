@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.api.helpers import listed_product, open_shop
+from tests.images import phone_jpeg, upload
 
 HOAN_KIEM = "00070"
 
@@ -77,6 +78,24 @@ def test_catalog_counts_its_matches_up_to_a_limit_and_says_when_there_are_more(c
     assert (page["total"], page["total_capped"]) == (1, False)
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_lists_show_each_product_as_its_own_catalog_entry_does(client, market, language):
+    """The catalog and the feed read their pages as rows; a product's own entry is the full model
+    through CatalogProductSchema. Both must say the same, photos and places and prices included."""
+    honey = market["honey"]
+    second = client.post(f"/api/v1/products/{honey['id']}/photos", headers=market["mai"].headers,
+                         data=upload(phone_jpeg(480, 640)), content_type="multipart/form-data").get_json()
+    headers = {"Accept-Language": language}
+    listed = client.get("/api/v1/catalog", headers=headers).get_json()["items"]
+    fed = client.get("/api/v1/feeds/products", headers=headers).get_json()["items"]
+    assert len(listed) == len(fed) == 3
+    for item in [*listed, *fed]:
+        assert item == client.get(f"/api/v1/catalog/{item['id']}", headers=headers).get_json()
+    honey_listed = next(item for item in listed if item["id"] == honey["id"])
+    assert [photo["id"] for photo in honey_listed["photos"]] == [honey["photos"][0]["id"], second["id"]]
+    assert honey_listed["price_display"] == ("180.000\xa0₫" if language == "vi" else "₫180,000")
+
+
 def test_catalog_shows_the_newest_first(client, market):
     published = [item["published_at"] for item in client.get("/api/v1/catalog").get_json()["items"]]
     assert published == sorted(published, reverse=True)
@@ -123,7 +142,10 @@ def test_feed_etag_and_304(client, market):
     first = client.get("/api/v1/feeds/products")
     etag = first.headers["ETag"]
     again = client.get("/api/v1/feeds/products", headers={"If-None-Match": etag})
-    assert again.status_code == 304
+    assert again.status_code == 304 and again.headers["ETag"] == etag and again.data == b""
+    # A proxy or a client library may send the tag back weak (RFC 9110 §13.1.2: weak comparison).
+    weak = client.get("/api/v1/feeds/products", headers={"If-None-Match": f"W/{etag}"})
+    assert weak.status_code == 304
     client.patch(f"/api/v1/products/{market['honey']['id']}", headers=market["mai"].headers,
                  json={"price_vnd": 170_000})
     changed = client.get("/api/v1/feeds/products", headers={"If-None-Match": etag})
