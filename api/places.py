@@ -1,7 +1,9 @@
 """Provinces and communes: the official reference list, and commune search."""
 
 import marshmallow as ma
+from flask import current_app
 from flask.views import MethodView
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from api.access import Blueprint
@@ -23,6 +25,19 @@ DIVISION_TYPE_LABELS = {
 
 def _division_type_label(place):
     return str(DIVISION_TYPE_LABELS.get(place.division_type, place.division_type))
+
+
+def reference_answer(name, build):
+    """The JSON answer `build()` gives, built once per process and language.
+
+    Provinces and communes are reference data: only `flask setup` (a migration, a deploy that restarts
+    the workers) changes them, never a request. So their lists are read and written once, not on every
+    request (issue 13: /provinces ran at 0.15 of a bare Flask endpoint)."""
+    answers = current_app.extensions.setdefault("reference_answers", {})
+    key = (name, str(get_locale()))
+    if key not in answers:
+        answers[key] = current_app.json.dumps(build()).encode()
+    return current_app.response_class(answers[key], mimetype="application/json")
 
 
 class ProvinceSchema(ma.Schema):
@@ -64,7 +79,7 @@ class Provinces(MethodView):
     @blp.response(200, ProvinceSchema(many=True))
     def get(self):
         """All 34 provinces and centrally-run cities."""
-        return places.list_provinces()
+        return reference_answer("provinces", lambda: ProvinceSchema(many=True).dump(places.list_provinces()))
 
 
 @blp.route("/provinces/<code>/communes")
@@ -73,7 +88,9 @@ class ProvinceCommunes(MethodView):
     @blp.alt_response(404, description="No province has this code.")
     def get(self, code):
         """Every commune, ward and special zone of a province."""
-        return places.communes_of(code)
+        # An unknown code raises NotFound while building, so that nothing is kept for it.
+        return reference_answer(f"communes of {places.normalize_province_code(code)}",
+                                lambda: CommuneSchema(many=True).dump(places.communes_of(code)))
 
 
 @blp.route("/communes")

@@ -44,9 +44,27 @@ def test_province_code_without_leading_zero_is_accepted(client):
 
 
 def test_unknown_province_is_404_in_the_error_shape(client):
-    response = client.get("/api/v1/provinces/99/communes")
-    assert response.status_code == 404
-    assert response.get_json()["code"] == 404
+    for _ in range(2):  # the second time too: nothing is kept for a code that names no province
+        response = client.get("/api/v1/provinces/99/communes")
+        assert response.status_code == 404
+        assert response.get_json()["code"] == 404
+
+
+def test_reference_lists_kept_by_the_process_still_follow_the_language(client):
+    """Provinces and communes are built once per process and language, then sent as they are."""
+    def labels(language):
+        headers = {"Accept-Language": language}
+        provinces = client.get("/api/v1/provinces", headers=headers)
+        communes = client.get("/api/v1/provinces/01/communes", headers=headers)
+        assert provinces.mimetype == communes.mimetype == "application/json"
+        assert "Accept-Language" in provinces.vary
+        hanoi = next(p for p in provinces.get_json() if p["code"] == "01")
+        hoan_kiem = next(c for c in communes.get_json() if c["code"] == "00070")
+        return hanoi["division_type_label"], hoan_kiem["division_type_label"]
+
+    assert labels("vi") == ("Thành phố trực thuộc trung ương", "Phường")
+    assert labels("en") == ("Centrally-run city", "Ward")
+    assert labels("vi") == ("Thành phố trực thuộc trung ương", "Phường")
 
 
 @pytest.mark.parametrize("query", ["xuan", "XUÂN", "Xuân", "  xUaN "])
