@@ -24,13 +24,6 @@ class Scope:
     province_codes: frozenset | None
     union_ids: frozenset | None = None
 
-    def provinces(self):
-        """Province codes in scope, in official order."""
-        statement = select(Province.code).order_by(Province.code)
-        if self.province_codes is not None:
-            statement = statement.where(Province.code.in_(self.province_codes))
-        return db.session.scalars(statement).all()
-
     def seller_filter(self, seller_id_column):
         """Conditions limiting sellers to union admins' cohorts; none for managers."""
         if self.union_ids is None:

@@ -4,12 +4,13 @@ import math
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import distinct, exists, func, or_, select
+from sqlalchemy import Integer, case, cast, distinct, exists, func, literal, or_, select, union_all
 
 from server.errors import InvalidInput
 from server.extensions import db
 from server.models import Cohort, CohortMember, Commune, Province, Seller, SellerActivity, UnionBranch, User
 from server.services.places import union_display_name
+from server.services.reports import rows_of
 from server.services.reports.scope import active_window, day_end, day_start
 
 GROUPS = ("commune", "province", "union", "cohort", "month")
@@ -31,21 +32,26 @@ def _split_column(by):
 def _group_column(group_by):
     return {
         "commune": Seller.commune_code,
-        "province": Commune.province_code,
         "union": Cohort.union_id,
         "cohort": CohortMember.cohort_id,
     }.get(group_by)
 
 
-def _counts(scope, condition, group_by=None, by=None):
-    """{(group key, split key): sellers} for sellers in scope meeting `condition`."""
+def _count_statement(scope, condition, group_by=None, by=None):
+    """SELECT [key,] sellers[, sellers of each split] of the sellers in scope meeting `condition`, per group."""
     group, split = _group_column(group_by), _split_column(by)
-    grouping = [column for column in (group, split) if column is not None]
     through_cohorts = group_by in ("union", "cohort")
-    # Through cohorts a seller may appear twice (two cohorts of one branch); count it once.
-    counted = func.count(distinct(Seller.id)) if through_cohorts else func.count(Seller.id)
-    statement = select(*grouping, counted).select_from(Seller)
-    statement = statement.join(Commune, Commune.code == Seller.commune_code)
+
+    def counted(column):
+        # Through cohorts a seller may appear twice (two cohorts of one branch); count it once.
+        return func.count(distinct(column)) if through_cohorts else func.count(column)
+
+    columns = [counted(Seller.id).label("sellers")]
+    if split is not None:
+        columns += [counted(case((split == value, Seller.id))).label(value) for value in SPLITS[by]]
+    statement = select(*([] if group is None else [group.label("key")]), *columns).select_from(Seller)
+    if scope.province_codes is not None:
+        statement = statement.join(Commune, Commune.code == Seller.commune_code)
     if by == "gender":
         statement = statement.join(User, User.id == Seller.owner_id)
     if through_cohorts:
@@ -56,14 +62,24 @@ def _counts(scope, condition, group_by=None, by=None):
     if scope.province_codes is not None:
         statement = statement.where(Commune.province_code.in_(scope.province_codes))
     statement = statement.where(condition, *scope.seller_filter(Seller.id))
-    if grouping:
-        statement = statement.group_by(*grouping)
-    counts = {}
-    for row in db.session.execute(statement):
-        keys = list(row[:-1])
-        group_key = keys.pop(0) if group is not None else None
-        split_key = keys.pop(0) if split is not None else None
-        counts[(group_key, split_key)] = row[-1]
+    return statement if group is None else statement.group_by(group)
+
+
+def _counts(scope, conditions, group_by=None, by=None):
+    """{name: {group key: (sellers, sellers of each split…)}} for each named condition, in one statement.
+
+    Each condition is its own SELECT (reading its own index), glued with UNION ALL and told apart
+    by its position. Without a grouping the key is None.
+    """
+    names = list(conditions)
+    statements = [_count_statement(scope, conditions[name], group_by, by).add_columns(literal(position))
+                  for position, name in enumerate(names)]
+    counts = {name: {} for name in names}
+    grouped = group_by is not None
+    for row in rows_of(union_all(*statements) if len(statements) > 1 else statements[0]):
+        *numbers, position = row
+        key = numbers.pop(0) if grouped else None
+        counts[names[position]][key] = tuple(numbers)
     return counts
 
 
@@ -90,22 +106,13 @@ def active_as_of(day):
 # --- rows of each grouping ---------------------------------------------------------------------
 
 def group_rows(scope, group_by):
-    """(key, descriptive fields) for every group in scope, zeros included."""
-    provinces = scope.provinces()
-    if group_by == "commune":
-        rows = db.session.execute(
-            select(Commune.code, Commune.name, Commune.province_code, Province.name)
-            .join(Province, Province.code == Commune.province_code)
-            .where(Commune.province_code.in_(provinces))
-            .order_by(Commune.province_code, Commune.name_folded, Commune.code)
-        )
-        return [(code, {"commune_code": code, "commune_name": name, "province_code": province,
-                        "province_name": province_name}) for code, name, province, province_name in rows]
+    """(key, descriptive fields) for every province, union branch or cohort in scope, zeros included."""
     if group_by == "province":
-        rows = db.session.execute(select(Province.code, Province.name).where(Province.code.in_(provinces))
-                                  .order_by(Province.code))
-        return [(code, {"province_code": code, "province_name": name}) for code, name in rows]
-    branches = _branches(scope, provinces)
+        statement = select(Province.code, Province.name).order_by(Province.code)
+        if scope.province_codes is not None:
+            statement = statement.where(Province.code.in_(scope.province_codes))
+        return [(code, {"province_code": code, "province_name": name}) for code, name in rows_of(statement)]
+    branches = _branches(scope)
     if group_by == "union":
         return [(b.id, {"union_id": b.id, "union_name": union_display_name(b), "union_kind": b.kind,
                         "province_code": b.province_code}) for b in branches]
@@ -115,40 +122,34 @@ def group_rows(scope, group_by):
     return [(c.id, {"cohort_id": c.id, "cohort_name": c.name, "union_id": c.union_id}) for c in cohorts]
 
 
-def _branches(scope, provinces):
+def _branches(scope):
     statement = select(UnionBranch).order_by(UnionBranch.province_code.is_not(None), UnionBranch.province_code,
                                              UnionBranch.kind)
     if scope.union_ids is not None:
         statement = statement.where(UnionBranch.id.in_(scope.union_ids))
     elif scope.province_codes is not None:
         # National branches run cohorts everywhere: their rows count the sellers in scope too.
-        statement = statement.where(or_(UnionBranch.province_code.in_(provinces), UnionBranch.province_code.is_(None)))
+        statement = statement.where(or_(UnionBranch.province_code.in_(scope.province_codes),
+                                        UnionBranch.province_code.is_(None)))
     return db.session.scalars(statement).all()
 
 
-def _per_group(counts):
-    """{group: total over its splits} from {(group, split): count}."""
-    totals = {}
-    for (group, _), number in counts.items():
-        totals[group] = totals.get(group, 0) + number
-    return totals
+def _no_sellers(by):
+    return (0,) * (1 + len(SPLITS.get(by, ())))
 
 
-def _rows(groups, new_active, active, by):
-    """One row per group with its counts (and split counts when asked)."""
-    new_totals, active_totals = _per_group(new_active), _per_group(active)
-    rows = []
-    for key, fields in groups:
-        row = {**fields, "new_active": new_totals.get(key, 0), "active_total": active_totals.get(key, 0)}
-        if by:
-            row["new_active_by"] = {split: new_active.get((key, split), 0) for split in SPLITS[by]}
-            row["active_total_by"] = {split: active.get((key, split), 0) for split in SPLITS[by]}
-        rows.append(row)
-    return rows
+def _with_counts(row, new_active, active, by):
+    """The report row `row` (its fields) with its counts added (and split counts when asked)."""
+    row["new_active"], row["active_total"] = new_active[0], active[0]
+    if by:
+        row["new_active_by"] = dict(zip(SPLITS[by], new_active[1:], strict=True))
+        row["active_total_by"] = dict(zip(SPLITS[by], active[1:], strict=True))
+    return row
 
 
-def _with_counts(fields, key, new_active, active, by):
-    return _rows([(key, fields)], new_active, active, by)[0]
+def _added(counts, by):
+    """(sellers, sellers of each split…) tuples added up column by column."""
+    return tuple(map(sum, zip(*counts, strict=True))) if counts else _no_sellers(by)
 
 
 def _months(first_day, last_day):
@@ -162,11 +163,60 @@ def _months(first_day, last_day):
     return months
 
 
-def _summed(counts):
-    """Counts of every group added up per split: exact when each seller is in one group."""
-    totals = {}
-    for (_, split), number in counts.items():
-        totals[(None, split)] = totals.get((None, split), 0) + number
+def _places_with_counts(scope, group_by, measures, by):
+    """The report rows of every commune or province in scope, with their `measures`, in one statement.
+
+    The places joined to their counts, as one would write it by hand: one round trip, and no
+    matching of counts to places in Python.
+    """
+    if group_by == "commune":
+        fields = (Commune.code.label("commune_code"), Commune.name.label("commune_name"),
+                  Commune.province_code.label("province_code"), Province.name.label("province_name"))
+        statement = (select(*fields).join(Province, Province.code == Commune.province_code)
+                     .order_by(Commune.province_code, Commune.name_folded, Commune.code))
+
+        def counted(column):
+            return func.coalesce(column, 0)
+    else:
+        # Counted per commune, then added up per province: cheaper than joining every seller counted
+        # to its commune first.
+        fields = (Province.code.label("province_code"), Province.name.label("province_name"))
+        statement = (select(*fields).join(Commune, Commune.province_code == Province.code)
+                     .group_by(Province.code, Province.name).order_by(Province.code))
+
+        def counted(column):
+            return cast(func.coalesce(func.sum(column), 0), Integer)  # sum() of counts is numeric
+    if scope.province_codes is not None:
+        statement = statement.where(Commune.province_code.in_(scope.province_codes))
+    for name, condition in measures.items():
+        counts = _count_statement(scope, condition, "commune", by).subquery(f"{name}_sellers")
+        statement = statement.outerjoin(counts, counts.c.key == Commune.code).add_columns(
+            *(counted(column) for column in list(counts.c)[1:]))
+    rows = rows_of(statement)
+    if group_by == "commune" and not by:
+        # Written out: over 3,321 communes a dict display costs half of dict(zip(names, row)).
+        return [{"commune_code": code, "commune_name": name, "province_code": province,
+                 "province_name": province_name, "new_active": new_active, "active_total": active_total}
+                for code, name, province, province_name, new_active, active_total in rows]
+    names = [column.name for column in fields]
+    if not by:
+        keys = (*names, *measures)
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+    counts_from, active_from = len(names), len(names) + len(_no_sellers(by))
+    items = []
+    for row in rows:
+        values = tuple(row)  # slices of a plain tuple cost far less than slices of a Row
+        items.append(_with_counts(dict(zip(names, values[:counts_from], strict=True)),
+                                  values[counts_from:active_from], values[active_from:], by))
+    return items
+
+
+def _totals(items, by):
+    """The counts of rows where each seller is in one row, added up."""
+    totals = {name: sum(item[name] for item in items) for name in ("new_active", "active_total")}
+    if by:
+        for name in ("new_active_by", "active_total_by"):
+            totals[name] = {split: sum(item[name][split] for item in items) for split in SPLITS[by]}
     return totals
 
 
@@ -176,58 +226,57 @@ def new_active_sellers(scope, first_day, last_day, group_by="commune", by=None):
         raise InvalidInput(errors={"from": [_l("The start of the period is after its end.")]})
     if group_by == "month":
         return _by_month(scope, first_day, last_day, by)
-    new_active = _counts(scope, activated_between(first_day, last_day), group_by, by)
-    active = _counts(scope, active_as_of(last_day), group_by, by)
-    items = _rows(group_rows(scope, group_by), new_active, active, by)
+    measures = {"new_active": activated_between(first_day, last_day), "active_total": active_as_of(last_day)}
     if group_by in ("commune", "province"):
-        total_new, total_active = _summed(new_active), _summed(active)
-    else:
-        # A seller may sit in several cohorts or branches: count the scope again, each seller once.
-        total_new = _counts(scope, activated_between(first_day, last_day), by=by)
-        total_active = _counts(scope, active_as_of(last_day), by=by)
-    return {"items": items, "totals": _with_counts({}, None, total_new, total_active, by)}
+        items = _places_with_counts(scope, group_by, measures, by)
+        return {"items": items, "totals": _totals(items, by)}
+    counts = _counts(scope, measures, group_by, by)
+    none = _no_sellers(by)
+    items = [_with_counts(fields, counts["new_active"].get(key, none), counts["active_total"].get(key, none), by)
+             for key, fields in group_rows(scope, group_by)]
+    # A seller may sit in several cohorts or branches: count the scope again, each seller once.
+    totals = _counts(scope, measures, by=by)
+    return {"items": items, "totals": _with_counts({}, totals["new_active"].get(None, none),
+                                                   totals["active_total"].get(None, none), by)}
 
 
 def _by_month(scope, first_day, last_day, by):
     months = _months(first_day, last_day)
     if len(months) > MAX_MONTHS:
         raise InvalidInput(errors={"to": [_l("Choose a period of at most 36 months.")]})
-    items, total_new, active = [], {}, {}
+    measures = {}
     for label, start, end in months:
-        new_active = _counts(scope, activated_between(start, end), by=by)
-        active = _counts(scope, active_as_of(end), by=by)
-        items.append(_with_counts({"month": label}, None, new_active, active, by))
-        for key, number in new_active.items():
-            total_new[key] = total_new.get(key, 0) + number
+        measures[("new", label)] = activated_between(start, end)
+        measures[("active", label)] = active_as_of(end)
+    counts = _counts(scope, measures, by=by)
+    none = _no_sellers(by)
+    new_active = [counts[("new", label)].get(None, none) for label, _, _ in months]
+    active = [counts[("active", label)].get(None, none) for label, _, _ in months]
+    items = [_with_counts({"month": label}, new, active_then, by)
+             for (label, _, _), new, active_then in zip(months, new_active, active, strict=True)]
     # The last month ends on `last_day`, so its active count is the period's.
-    return {"items": items, "totals": _with_counts({}, None, total_new, active, by)}
+    return {"items": items, "totals": _with_counts({}, _added(new_active, by), active[-1], by)}
 
 
 # --- coverage ------------------------------------------------------------------------------------
 
 def commune_coverage(scope, as_of, threshold=5):
     """Per province: communes with at least `threshold` sellers active as of the day, against 30%."""
-    active_by_commune = _counts(scope, active_as_of(as_of), "commune")
-    provinces = scope.provinces()
-    province_of = dict(db.session.execute(
-        select(Commune.code, Commune.province_code).where(Commune.province_code.in_(provinces))).all())
-    covered_by_province = {}
-    for (commune, _), sellers in active_by_commune.items():
-        if sellers >= threshold:
-            province = province_of[commune]
-            covered_by_province[province] = covered_by_province.get(province, 0) + 1
-    rows = db.session.execute(
-        select(Province.code, Province.name, func.count(Commune.code))
+    active = _count_statement(scope, active_as_of(as_of), "commune").subquery()
+    covered = func.sum(case((active.c.sellers >= threshold, 1), else_=0))
+    statement = (
+        select(Province.code, Province.name, func.count(Commune.code), covered)
         .join(Commune, Commune.province_code == Province.code)
-        .where(Province.code.in_(provinces))
+        .outerjoin(active, active.c.key == Commune.code)
         .group_by(Province.code, Province.name)
         .order_by(Province.code)
-    ).all()
+    )
+    if scope.province_codes is not None:
+        statement = statement.where(Province.code.in_(scope.province_codes))
     items = [
-        {"province_code": code, "name": name, "communes": communes,
-         "covered_communes": covered_by_province.get(code, 0),
-         "percent": _percent(covered_by_province.get(code, 0), communes)}
-        for code, name, communes in rows
+        {"province_code": code, "name": name, "communes": communes, "covered_communes": int(covered or 0),
+         "percent": _percent(int(covered or 0), communes)}
+        for code, name, communes, covered in rows_of(statement)
     ]
     communes = sum(item["communes"] for item in items)
     covered = sum(item["covered_communes"] for item in items)
