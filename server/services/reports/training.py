@@ -7,42 +7,64 @@ it) and reaches sellers and cohorts through indexes, so the national tables are 
 import statistics
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from server.errors import InvalidInput
-from server.extensions import db
 from server.models import Cohort, CohortMember, Commune, LessonProgress, Product, Seller
+from server.services.reports import rows_of
 from server.services.reports.scope import day_end, day_start
 from server.services.reports.selling import group_rows
 
 GROUPS = ("province", "union", "cohort")
 
 
-def _first_shop(user_id_column):
-    """The first shop a person owns: a person with two shops counts in one province only."""
+def _first_shop(user_id_column, column):
+    """`column` of the first shop a person owns: a person with two shops counts in one province only.
+
+    ORDER BY id LIMIT 1 in the select list reads one owner's shops through the owner index; joining
+    sellers on a min(id) subquery instead made PostgreSQL hash all the sellers of the country.
+    """
     shop = aliased(Seller)
-    return select(func.min(shop.id)).where(shop.owner_id == user_id_column).scalar_subquery()
+    return (select(getattr(shop, column)).where(shop.owner_id == user_id_column).order_by(shop.id).limit(1)
+            .scalar_subquery())
 
 
-def _learners_in_groups(scope, group_by, start):
-    """(user_id, group key) of people who worked on a lesson since `start`, each pair once."""
-    recent = select(LessonProgress.user_id).where(LessonProgress.last_activity_at >= start).distinct().subquery()
-    if group_by == "province":
-        statement = (
-            select(recent.c.user_id.label("user_id"), Commune.province_code.label("key"))
-            .select_from(recent)
-            .join(Seller, Seller.id == _first_shop(recent.c.user_id))
-            .join(Commune, Commune.code == Seller.commune_code)
+def _per_learner(start, end, *about_the_person):
+    """One row per person who worked on a lesson since `start`: learner in the period (0 or 1), lessons
+    completed in it, lessons worked on, and of those finished (and the `about_the_person` columns).
+
+    Added up per person first, so that each person's first shop is looked up once, not once per lesson.
+    """
+    worked_on = LessonProgress.started_at < end
+    completed_in_period = and_(LessonProgress.completed_at >= start, LessonProgress.completed_at < end)
+    finished = and_(worked_on, LessonProgress.completed_at.is_not(None), LessonProgress.completed_at < end)
+    return (
+        select(
+            LessonProgress.user_id.label("user_id"),
+            *about_the_person,
+            func.max(case((worked_on, 1), else_=0)).label("learner"),
+            func.sum(case((completed_in_period, 1), else_=0)).label("completed"),
+            func.sum(case((worked_on, 1), else_=0)).label("worked_on"),
+            func.sum(case((finished, 1), else_=0)).label("finished"),
         )
-        if scope.province_codes is not None:
-            statement = statement.where(Commune.province_code.in_(scope.province_codes))
-        return statement.where(*scope.seller_filter(Seller.id))
+        .where(LessonProgress.last_activity_at >= start)
+        .group_by(LessonProgress.user_id)
+        .subquery("learners")
+    )
+
+
+def _sums(learners):
+    """Learners, lessons completed, lessons worked on, of them finished: added up over `learners`."""
+    return [func.sum(column) for column in (learners.c.learner, learners.c.completed, learners.c.worked_on,
+                                            learners.c.finished)]
+
+
+def _cohort_groups(scope, group_by):
+    """(user_id, key): each cohort member with their union or cohort, each pair once."""
     key = Cohort.union_id if group_by == "union" else Cohort.id
     statement = (
         select(CohortMember.user_id.label("user_id"), key.label("key"))
-        .select_from(CohortMember)
-        .join(recent, recent.c.user_id == CohortMember.user_id)
         .join(Cohort, Cohort.id == CohortMember.cohort_id)
         .join(Seller, Seller.id == CohortMember.seller_id)
         .join(Commune, Commune.code == Seller.commune_code)
@@ -51,20 +73,7 @@ def _learners_in_groups(scope, group_by, start):
         statement = statement.where(Commune.province_code.in_(scope.province_codes))
     if scope.union_ids is not None:
         statement = statement.where(Cohort.union_id.in_(scope.union_ids))
-    return statement.distinct()
-
-
-def _measures(start, end):
-    """Learners active in the period, lessons completed in it, lessons worked on, and of those finished."""
-    active = and_(LessonProgress.last_activity_at >= start, LessonProgress.started_at < end)
-    completed_in_period = and_(LessonProgress.completed_at >= start, LessonProgress.completed_at < end)
-    finished = and_(active, LessonProgress.completed_at.is_not(None), LessonProgress.completed_at < end)
-    return (
-        func.count(distinct(case((active, LessonProgress.user_id)))),
-        func.sum(case((completed_in_period, 1), else_=0)),
-        func.sum(case((active, 1), else_=0)),
-        func.sum(case((finished, 1), else_=0)),
-    )
+    return statement.distinct().subquery("members")
 
 
 def _as_numbers(row):
@@ -73,23 +82,39 @@ def _as_numbers(row):
 
 def _learning(scope, group_by, start, end):
     """{group key: (learners, lessons completed, lessons worked on, of them finished)}."""
-    members = _learners_in_groups(scope, group_by, start).subquery()
-    statement = (
-        select(members.c.key, *_measures(start, end))
-        .select_from(LessonProgress)
-        .join(members, members.c.user_id == LessonProgress.user_id)
-        .where(LessonProgress.last_activity_at >= start)
-        .group_by(members.c.key)
-    )
-    return {row[0]: _as_numbers(row[1:]) for row in db.session.execute(statement)}
+    if group_by == "province":
+        first_shop = [_first_shop(LessonProgress.user_id, "commune_code").label("commune_code")]
+        if scope.union_ids is not None:
+            first_shop.append(_first_shop(LessonProgress.user_id, "id").label("seller_id"))
+        learners = _per_learner(start, end, *first_shop)
+        statement = (
+            select(Commune.province_code, *_sums(learners))
+            .select_from(learners)
+            .join(Commune, Commune.code == learners.c.commune_code)
+            .group_by(Commune.province_code)
+        )
+        if scope.province_codes is not None:
+            statement = statement.where(Commune.province_code.in_(scope.province_codes))
+        if scope.union_ids is not None:
+            statement = statement.where(*scope.seller_filter(learners.c.seller_id))
+    else:
+        learners = _per_learner(start, end)
+        members = _cohort_groups(scope, group_by)
+        statement = (
+            select(members.c.key, *_sums(learners))
+            .select_from(learners)
+            .join(members, members.c.user_id == learners.c.user_id)
+            .group_by(members.c.key)
+        )
+    return {row[0]: _as_numbers(row[1:]) for row in rows_of(statement)}
 
 
 def _learning_overall(scope, group_by, start, end):
     """The same measures over everyone in scope; a person in two groups counts once."""
-    members = _learners_in_groups(scope, group_by, start).subquery()
-    statement = select(*_measures(start, end)).where(
-        LessonProgress.user_id.in_(select(members.c.user_id)), LessonProgress.last_activity_at >= start)
-    return _as_numbers(db.session.execute(statement).one())
+    learners = _per_learner(start, end)
+    members = _cohort_groups(scope, group_by)
+    statement = select(*_sums(learners)).where(learners.c.user_id.in_(select(members.c.user_id)))
+    return _as_numbers(rows_of(statement)[0])
 
 
 def _days_to_first_listing(scope, group_by, start, end):
@@ -100,17 +125,23 @@ def _days_to_first_listing(scope, group_by, start, end):
     key = {"province": Commune.province_code, "union": Cohort.union_id, "cohort": Cohort.id}[group_by]
     statement = (
         select(key, CohortMember.seller_id, CohortMember.enrolled_at, first_listed_at)
-        .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .join(Seller, Seller.id == CohortMember.seller_id)
-        .join(Commune, Commune.code == Seller.commune_code)
+        .select_from(CohortMember)
         .where(CohortMember.enrolled_at >= start, CohortMember.enrolled_at < end)
     )
-    if scope.province_codes is not None:
-        statement = statement.where(Commune.province_code.in_(scope.province_codes))
-    if scope.union_ids is not None:
-        statement = statement.where(Cohort.union_id.in_(scope.union_ids))
+    # Only the joins the grouping and the scope need.
+    if group_by == "province" or scope.province_codes is not None:
+        # The member's commune looked up by seller id: joining sellers instead, PostgreSQL hashed all
+        # the sellers of the country for the few thousand members enrolled in a month.
+        commune = select(Seller.commune_code).where(Seller.id == CohortMember.seller_id).scalar_subquery()
+        statement = statement.join(Commune, Commune.code == commune)
+        if scope.province_codes is not None:
+            statement = statement.where(Commune.province_code.in_(scope.province_codes))
+    if group_by != "province" or scope.union_ids is not None:
+        statement = statement.join(Cohort, Cohort.id == CohortMember.cohort_id)
+        if scope.union_ids is not None:
+            statement = statement.where(Cohort.union_id.in_(scope.union_ids))
     days = {}
-    for group, seller_id, enrolled_at, listed_at in db.session.execute(statement):
+    for group, seller_id, enrolled_at, listed_at in rows_of(statement):
         if listed_at is None:
             continue
         # Already listing when enrolled counts as zero days; the first enrolment in a group counts.
