@@ -1,6 +1,6 @@
 """Time every report endpoint at three national scales, next to the best hand-written SQL for the same numbers.
 
-    .venv/bin/python benchmarks/reports.py            # loads 30,000, 100,000 and 300,000 sellers (≈ 15 min)
+    .venv/bin/python benchmarks/reports.py            # loads 30,000, 100,000 and 300,000 sellers (≈ 9 min)
     .venv/bin/python benchmarks/reports.py --reuse    # the databases of an earlier run: ≈ 1 min
 
 Each scale has its own PostgreSQL database, named by --url-template ("{k}" becomes 30, 100, 300:
