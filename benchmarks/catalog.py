@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reports import load, median_ms  # noqa: E402
+from reports import load, medians_ms  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from config import database_url  # noqa: E402
@@ -30,10 +30,17 @@ PAGES = {
         "/api/v1/catalog?province=08",
         f"""SELECT p.id {PUBLISHED.replace('WHERE', 'JOIN communes c ON c.code = s.commune_code WHERE')}
             AND c.province_code = '08' ORDER BY p.published_at DESC, p.id DESC LIMIT 20"""),
+    # The app counts the matches up to 1,000 first; past that, it looks for the page among the newest
+    # 10,000 products (server/services/catalog.py, SEARCH_WINDOW). Both queries are timed here.
     "search 'mat ong'": (
         "/api/v1/catalog?q=mat%20ong",
-        f"""SELECT p.id {PUBLISHED} AND (' ' || p.search_text) LIKE '% mat%'
-            AND (' ' || p.search_text) LIKE '% ong%' ORDER BY p.published_at DESC, p.id DESC LIMIT 20"""),
+        f"""SELECT count(*) FROM (SELECT p.id {PUBLISHED} AND (' ' || p.search_text) LIKE '% mat%'
+            AND (' ' || p.search_text) LIKE '% ong%' LIMIT 1001) counted;
+            SELECT p.id FROM (SELECT * FROM products WHERE status = 'published'
+                              ORDER BY published_at DESC, id DESC LIMIT 10000) p
+            JOIN sellers s ON s.id = p.seller_id WHERE s.erased_at IS NULL
+            AND (' ' || p.search_text) LIKE '% mat%' AND (' ' || p.search_text) LIKE '% ong%'
+            ORDER BY p.published_at DESC, p.id DESC LIMIT 20"""),
     "feed page (100)": (
         "/api/v1/feeds/products",
         "SELECT p.id FROM products p WHERE p.published_at IS NOT NULL ORDER BY p.updated_at, p.id LIMIT 101"),
@@ -61,9 +68,10 @@ def main():
 
         def hand_written():
             with engine.connect() as connection:
-                connection.execute(text(sql)).all()
+                for statement in sql.split(";"):
+                    connection.execute(text(statement)).all()
 
-        app_ms, sql_ms = median_ms(through_app, args.runs), median_ms(hand_written, args.runs)
+        app_ms, sql_ms = medians_ms([through_app, hand_written], args.runs)
         print(f"  {label:30} {app_ms:10.1f} {sql_ms:10.1f} {'ok' if app_ms <= BAR_MS else 'over':>6}")
     engine.dispose()
 

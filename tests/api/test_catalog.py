@@ -96,6 +96,32 @@ def test_lists_show_each_product_as_its_own_catalog_entry_does(client, market, l
     assert honey_listed["price_display"] == ("180.000\xa0₫" if language == "vi" else "₫180,000")
 
 
+def test_a_common_search_gives_the_same_pages_from_the_newest_products_or_from_all(app, client, market,
+                                                                                   monkeypatch):
+    """A search matching more than COUNT_LIMIT products first looks among the newest SEARCH_WINDOW
+    products; pages it cannot fill there are read from all of them. Buyers see one order either way."""
+    from server.services import catalog
+    from tests.api.test_round_trips import statements
+
+    for number in range(5):
+        listed_product(client, market["lan"], market["hanoi"], title=f"Mật ong hoa nhãn Hưng Yên số {number}")
+    everything = client.get("/api/v1/catalog?q=mat ong&page_size=100").get_json()["items"]
+    assert len(everything) == 6
+
+    monkeypatch.setattr(catalog, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(catalog, "SEARCH_WINDOW", 4)
+    pages, sent_per_page = [], []
+    for page in (1, 2, 3):
+        with statements(app) as sent:
+            body = client.get(f"/api/v1/catalog?q=mat ong&page_size=2&page={page}").get_json()
+        pages += body["items"]
+        sent_per_page.append(len(sent))
+        assert (body["total"], body["total_capped"]) == (2, True)
+    assert [item["id"] for item in pages] == [item["id"] for item in everything]
+    # Pages 1 and 2 were found among the 4 newest products (count, page, photos); page 3 was not there.
+    assert sent_per_page[0] == sent_per_page[1] < sent_per_page[2]
+
+
 def test_catalog_shows_the_newest_first(client, market):
     published = [item["published_at"] for item in client.get("/api/v1/catalog").get_json()["items"]]
     assert published == sorted(published, reverse=True)
