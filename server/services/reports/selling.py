@@ -116,10 +116,10 @@ def group_rows(scope, group_by):
     if group_by == "union":
         return [(b.id, {"union_id": b.id, "union_name": union_display_name(b), "union_kind": b.kind,
                         "province_code": b.province_code}) for b in branches]
-    cohorts = db.session.scalars(
-        select(Cohort).where(Cohort.union_id.in_([b.id for b in branches])).order_by(Cohort.union_id, Cohort.id)
-    ).all()
-    return [(c.id, {"cohort_id": c.id, "cohort_name": c.name, "union_id": c.union_id}) for c in cohorts]
+    cohorts = rows_of(select(Cohort.id, Cohort.name, Cohort.union_id)
+                      .where(Cohort.union_id.in_([b.id for b in branches])).order_by(Cohort.union_id, Cohort.id))
+    return [(cohort_id, {"cohort_id": cohort_id, "cohort_name": name, "union_id": union_id})
+            for cohort_id, name, union_id in cohorts]
 
 
 def _branches(scope):

@@ -60,17 +60,23 @@ def _sums(learners):
                                             learners.c.finished)]
 
 
-def _cohort_groups(scope, group_by):
-    """(user_id, key): each cohort member with their union or cohort, each pair once."""
+def _learners_in_cohorts(scope, group_by, start, end):
+    """(user_id, key, the person's measures) of each learner in a cohort in scope, once per union or cohort.
+
+    Starts from the period's learners (thousands), not from every member of every cohort.
+    """
+    learners = _per_learner(start, end)
     key = Cohort.union_id if group_by == "union" else Cohort.id
     statement = (
-        select(CohortMember.user_id.label("user_id"), key.label("key"))
+        select(learners.c.user_id, key.label("key"), learners.c.learner, learners.c.completed,
+               learners.c.worked_on, learners.c.finished)
+        .select_from(learners)
+        .join(CohortMember, CohortMember.user_id == learners.c.user_id)
         .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .join(Seller, Seller.id == CohortMember.seller_id)
-        .join(Commune, Commune.code == Seller.commune_code)
     )
     if scope.province_codes is not None:
-        statement = statement.where(Commune.province_code.in_(scope.province_codes))
+        statement = statement.join(Seller, Seller.id == CohortMember.seller_id).join(
+            Commune, Commune.code == Seller.commune_code).where(Commune.province_code.in_(scope.province_codes))
     if scope.union_ids is not None:
         statement = statement.where(Cohort.union_id.in_(scope.union_ids))
     return statement.distinct().subquery("members")
@@ -98,22 +104,16 @@ def _learning(scope, group_by, start, end):
         if scope.union_ids is not None:
             statement = statement.where(*scope.seller_filter(learners.c.seller_id))
     else:
-        learners = _per_learner(start, end)
-        members = _cohort_groups(scope, group_by)
-        statement = (
-            select(members.c.key, *_sums(learners))
-            .select_from(learners)
-            .join(members, members.c.user_id == learners.c.user_id)
-            .group_by(members.c.key)
-        )
+        members = _learners_in_cohorts(scope, group_by, start, end)
+        statement = select(members.c.key, *_sums(members)).group_by(members.c.key)
     return {row[0]: _as_numbers(row[1:]) for row in rows_of(statement)}
 
 
 def _learning_overall(scope, group_by, start, end):
     """The same measures over everyone in scope; a person in two groups counts once."""
-    learners = _per_learner(start, end)
-    members = _cohort_groups(scope, group_by)
-    statement = select(*_sums(learners)).where(learners.c.user_id.in_(select(members.c.user_id)))
+    members = _learners_in_cohorts(scope, group_by, start, end)
+    people = select(*(column for column in members.c if column.name != "key")).distinct().subquery("people")
+    statement = select(*_sums(people))
     return _as_numbers(rows_of(statement)[0])
 
 
