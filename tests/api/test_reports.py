@@ -211,6 +211,28 @@ def test_training_report(client, app, manager, clock):
     assert report["totals"]["learners"] == 1
 
 
+@pytest.mark.parametrize("group_by", ["union", "cohort"])
+def test_a_cohort_counts_the_same_learners_whoever_reads_it(client, app, manager, national, group_by):
+    """A member enrolled before having a shop is in no commune, so in no province: a provincial manager
+    cannot count them, and a national one does not either, so that one cohort has one set of figures."""
+    with app.app_context():
+        branch = db.session.scalar(select(UnionBranch.id).where(UnionBranch.key == "womens_union:08"))
+        cohort = CohortFactory(union_id=branch)
+        learner, shopless = seller(activated=None), UserFactory()
+        for user_id, seller_id in ((learner.owner_id, learner.id), (shopless.id, None)):
+            CohortMemberFactory(cohort_id=cohort.id, user_id=user_id, seller_id=seller_id,
+                                enrolled_by_id=user_id, enrolled_at=utc(2026, 11, 2))
+            LessonProgressFactory(user_id=user_id, lesson_slug="a", status="completed", started_at=utc(2026, 11, 3),
+                                  last_activity_at=utc(2026, 11, 4), completed_at=utc(2026, 11, 4))
+    figures = [get(client, reader, "/api/v1/reports/training", group_by=group_by, **NOVEMBER).get_json()
+               for reader in (manager, national)]
+    assert [report["totals"]["learners"] for report in figures] == [1, 1]
+    key = "union_id" if group_by == "union" else "cohort_id"
+    rows = [next(row for row in report["items"] if row[key] == (branch if group_by == "union" else cohort.id))
+            for report in figures]
+    assert rows[0] == rows[1] and rows[0]["learners"] == 1
+
+
 REPORT_PATHS = ["/api/v1/reports/new-active-sellers", "/api/v1/reports/commune-coverage", "/api/v1/reports/training"]
 
 

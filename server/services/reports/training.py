@@ -73,6 +73,9 @@ def _learners_in_cohorts(scope, group_by, start, end):
         .select_from(learners)
         .join(CohortMember, CohortMember.user_id == learners.c.user_id)
         .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        # A member enrolled before having a shop is in no commune: counted in no scope, so that one
+        # cohort has the same figures whoever reads them.
+        .where(CohortMember.seller_id.is_not(None))
     )
     if scope.province_codes is not None:
         statement = statement.join(Seller, Seller.id == CohortMember.seller_id).join(
