@@ -134,10 +134,6 @@ def engine_options(settings):
             "keepalives_idle": 5,
             "keepalives_interval": 2,
             "keepalives_count": 3,
-            # No JIT compilation: it pays off only for queries running for seconds, while it made the
-            # report queries, the app's costliest, 20-25% slower (new sellers per commune at 300,000
-            # sellers: 88 ms against 70 ms).
-            "options": "-c jit=off",
         },
     }
 
