@@ -1,6 +1,7 @@
 """Domain errors, and the one JSON error shape every failure is answered with."""
 
 import logging
+import threading
 import time
 
 import marshmallow as ma
@@ -142,8 +143,37 @@ class JsonErrorApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
     def _init_spec(self, *, extra_plugins=None, **options):
+        self._undocumented = []
         super()._init_spec(extra_plugins=[*(extra_plugins or ()), ErrorResponsesPlugin()], **options)
         self.ma_plugin.converter.add_attribute_function(null_among_choices)
+
+    # The OpenAPI document is written when it is first read, not when the app is built: documenting
+    # 18 blueprints was two thirds of create_app, paid by every gunicorn worker at start and by every
+    # test, most of which never read the document.
+    _undocumented = ()
+    _documenting = threading.RLock()
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        """Register the blueprint's routes now and its documentation when the document is read (as
+        flask-smorest's own register_blueprint does, in two steps)."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
+
+    @property
+    def spec(self):
+        with self._documenting:
+            if self._undocumented:
+                undocumented, self._undocumented = self._undocumented, []
+                for blp, name, parameters in undocumented:
+                    blp.register_views_in_doc(self, self._app, self._spec, name=name, parameters=parameters)
+                    self._spec.tag({"name": name, "description": blp.description})
+        return self._spec
+
+    @spec.setter
+    def spec(self, value):
+        self._spec = value
 
     def handle_http_exception(self, error):
         data = getattr(error, "data", None) or {}
