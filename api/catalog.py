@@ -7,10 +7,10 @@ from flask.views import MethodView
 from api.access import Blueprint, MOMENT_RANGE
 from api.pagination import PageArgs, page_of
 from api.products import money, photo_urls_field, price_display, share_url
-from server.services.products import derivative_urls
-from server.urls import public_url
 from server.services import catalog
 from server.services.categories import CATEGORIES, list_categories
+from server.services.products import derivative_urls
+from server.urls import public_url
 
 blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="Public catalog and feeds")
 
@@ -92,6 +92,7 @@ def listing_json(listing, urls_of):
 
 
 def listings_json(listings):
+    """Listings as the catalog and the feed send them, their photo addresses built with one lookup."""
     urls_of = derivative_urls()
     return [listing_json(listing, urls_of) for listing in listings]
 

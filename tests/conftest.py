@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 from moto.server import ThreadedMotoServer
 from sqlalchemy import create_engine, make_url, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from config import database_url as normalized_url
 from config import settings_for_tests
@@ -43,6 +43,8 @@ def _worker_database(url, worker_id):
                 connection.execute(text(f'CREATE DATABASE "{database}"'))
     except OperationalError as error:
         pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL cannot be reached: {error}", 1)
+    except ProgrammingError as error:
+        pytest.exit(f"Each test worker needs a database of its own, and {database} cannot be made: {error}", 1)
     finally:
         engine.dispose()
     return main.set(database=database).render_as_string(hide_password=False)

@@ -33,8 +33,8 @@ def _with_everything(statement):
 
 @dataclass(frozen=True)
 class Listing:
-    """A product as the catalog and the feed list it: its row (LISTING_COLUMNS, with the seller and the
-    seller's place) and its photos (id, width, height, keys) in their order.
+    """A product as the catalog and the feed list it: its row (the columns of _listing_select, with the
+    seller and the seller's place) and its photos (id, width, height, keys) in their order.
 
     Lists are read as rows, not ORM objects: a page of 100 products with their photos and places was
     mostly the ORM building objects that nobody changes (issue 13)."""
