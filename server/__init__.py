@@ -91,7 +91,9 @@ def _check_limits_only_where_decorated(app):
     the hook, the other routes skip ~0.15 ms of work that finds no limit (README, Performance)."""
     if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
         raise RuntimeError("Default or application-wide rate limits need Flask-Limiter's before_request check.")
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:  # not there with RATELIMIT_ENABLED=False
+        hooks.remove(limiter._check_request_limit)
 
 
 def register_blueprints(app):

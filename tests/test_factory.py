@@ -64,3 +64,12 @@ PRODUCTION = {
     "RATELIMIT_STORAGE_URI": "redis://cache.internal:6379/0",
     "PUBLIC_BASE_URL": "https://choque.example",
 }
+
+
+def test_an_app_without_rate_limits_still_starts_and_answers(settings):
+    """Rate limits switched off (RATELIMIT_ENABLED=False: the byte budget and Lighthouse serve the app so)."""
+    settings.update(RATELIMIT_ENABLED=False, OTP_IP_LIMIT="2 per minute")
+    client = create_app(settings).test_client()
+    assert client.get("/api/v1/provinces").status_code == 200
+    for number in range(4):  # past OTP_IP_LIMIT: nothing is counted
+        assert client.post("/api/v1/auth/otp", json={"phone": f"091200000{number}"}).status_code == 202
