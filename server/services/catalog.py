@@ -61,7 +61,11 @@ def _listing_select(product=Product):
 
 def _listings(statement):
     """The products `statement` selects, with their photos: two queries, whatever the page size."""
-    rows = db.session.execute(statement).mappings().all()
+    return _with_photos(db.session.execute(statement).mappings().all())
+
+
+def _with_photos(rows):
+    """Listings of product rows, with their photos read in one query."""
     photos = defaultdict(list)
     if rows:
         for photo in db.session.execute(
@@ -104,14 +108,15 @@ def catalog_page(page=1, page_size=DEFAULT_PAGE_SIZE, province=None, **filters):
     if province:
         counted = counted.join(Commune, Commune.code == Seller.commune_code)
     total, capped = count_up_to(counted.where(*conditions), COUNT_LIMIT)
-    items = []
+    rows = []
     if capped and filters.get("q"):
         recent = _newest_products()
         within = _listing_select(recent).where(*_catalog_conditions(recent, province=province, **filters))
-        items = _listings(_newest_first(within, recent, page, page_size))
-    if len(items) < page_size:
-        items = _listings(_newest_first(_listing_select().where(*conditions), Product, page, page_size))
-    return Page(items=items, total=total, page=page, page_size=page_size, total_capped=capped)
+        rows = db.session.execute(_newest_first(within, recent, page, page_size)).mappings().all()
+    if len(rows) < page_size:
+        general = _newest_first(_listing_select().where(*conditions), Product, page, page_size)
+        rows = db.session.execute(general).mappings().all()
+    return Page(items=_with_photos(rows), total=total, page=page, page_size=page_size, total_capped=capped)
 
 
 # A search that matches more than COUNT_LIMIT products first looks among the newest SEARCH_WINDOW
