@@ -37,6 +37,14 @@ class MemberAddedSchema(AddedSchema):
                                   metadata={"type": "string", "format": "date-time"})
 
 
+# What the shop's public product pages (/p/{id}) show buyers besides the product; all off for a new shop.
+PAGE_OPTIONS = {
+    "show_phone": "The owner's phone on the shop's product pages, as call and Zalo chat buttons.",
+    "show_channels": "Buttons to the shop's channel links (\"Mua trên Shopee\"…) on its product pages.",
+    "show_vietqr": "The payout account's VietQR on the shop's product pages, once there is an account.",
+}
+
+
 class SellerSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     kind = ma.fields.String(required=True, metadata={"enum": list(sellers.SELLER_KINDS)})
@@ -50,6 +58,9 @@ class SellerSchema(ma.Schema):
     created_at = ma.fields.DateTime(required=True)
     activated_at = ma.fields.DateTime(allow_none=True)
     members = ma.fields.List(ma.fields.Nested(MemberSchema))
+    show_phone = ma.fields.Boolean(required=True, metadata={"description": PAGE_OPTIONS["show_phone"]})
+    show_channels = ma.fields.Boolean(required=True, metadata={"description": PAGE_OPTIONS["show_channels"]})
+    show_vietqr = ma.fields.Boolean(required=True, metadata={"description": PAGE_OPTIONS["show_vietqr"]})
 
 
 class SellerCreateSchema(ma.Schema):
@@ -65,6 +76,9 @@ class SellerUpdateSchema(ma.Schema):
     commune_code = Digits(5)
     address = Trimmed(allow_none=True, validate=ma.validate.Length(max=255))
     description = Trimmed(allow_none=True, validate=ma.validate.Length(max=2000))
+    show_phone = ma.fields.Boolean(metadata={"description": PAGE_OPTIONS["show_phone"]})
+    show_channels = ma.fields.Boolean(metadata={"description": PAGE_OPTIONS["show_channels"]})
+    show_vietqr = ma.fields.Boolean(metadata={"description": PAGE_OPTIONS["show_vietqr"]})
 
 
 class MemberCreateSchema(ma.Schema):
@@ -109,7 +123,8 @@ class SellerDetail(MethodView):
     @blp.alt_response(403, description="Only the owner changes the shop.")
     @blp.alt_response(404, description="No such seller, or not yours.")
     def patch(self, changes, seller_id):
-        """Change the shop's name, commune, address or description (owner only)."""
+        """Change the shop's name, commune, address, description, or what its product pages show
+        buyers (owner only)."""
         return sellers.update_seller(current_user, seller_id, changes)
 
 

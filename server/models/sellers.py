@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.clock import now
@@ -30,6 +30,11 @@ class Seller(db.Model):
     # answer "active as of D" from it, and read the activity days only for sellers active after D.
     last_activity_day: Mapped[date | None] = mapped_column(Date, index=True)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the public product pages (/p/<id>) show buyers besides the product. Each is the owner's
+    # choice and off until they turn it on: the phone is private, the bank account is money.
+    show_phone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    show_channels: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    show_vietqr: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     owner = relationship("User")
     commune = relationship("Commune")

@@ -15,6 +15,8 @@ from server.services import audit, invitations
 SELLER_KINDS = ("household", "cooperative")
 MEMBER_ROLES = ("manager", "member")
 EDITABLE_FIELDS = ("name", "commune_code", "address", "description")
+# What the shop's public product pages show besides the product (server.services.product_page).
+PAGE_OPTIONS = ("show_phone", "show_channels", "show_vietqr")
 
 
 def _check_commune(code):
@@ -58,7 +60,7 @@ def update_seller(user, seller_id, changes):
     seller = get_seller(user, seller_id, Permission.SELLERS_EDIT)
     if "commune_code" in changes:
         _check_commune(changes["commune_code"])
-    for field in EDITABLE_FIELDS:
+    for field in (*EDITABLE_FIELDS, *PAGE_OPTIONS):
         if field in changes:
             setattr(seller, field, changes[field])
     audit.record("seller.updated", actor=user, subject=seller.owner,

@@ -268,3 +268,63 @@ def test_a_new_phone_invited_to_a_cooperative_signs_up_and_accepts(client, auth,
     assert invitation["id"] == invited["invitation_id"]
     client.post(f"/api/v1/me/invitations/{invitation['id']}/accept", headers=headers)
     assert [s["id"] for s in client.get("/api/v1/me", headers=headers).get_json()["sellers"]] == [coop["id"]]
+
+
+PAGE_OPTIONS = {"show_phone": True, "show_channels": True, "show_vietqr": True}
+
+
+def test_what_product_pages_show_is_off_until_the_owner_turns_it_on(client, auth):
+    owner = auth.person()
+    seller = create(client, owner).get_json()
+    assert {option: seller[option] for option in PAGE_OPTIONS} == dict.fromkeys(PAGE_OPTIONS, False)
+    url = f"/api/v1/sellers/{seller['id']}"
+    changed = client.patch(url, headers=owner.headers, json={"show_phone": True, "show_vietqr": True})
+    assert changed.status_code == 200
+    again = client.get(url, headers=owner.headers).get_json()
+    assert (again["show_phone"], again["show_channels"], again["show_vietqr"], again["name"]) == (
+        True, False, True, HOUSEHOLD["name"])
+    assert client.patch(url, headers=owner.headers, json={"show_phone": "maybe"}).status_code == 422
+
+
+def cooperative_with(client, auth, owner, role):
+    """A cooperative of `owner` that a new person joined as `role`; (cooperative, that person)."""
+    person = auth.person()
+    coop = create(client, owner, kind="cooperative", name="HTX Miến dong").get_json()
+    client.post(f"/api/v1/sellers/{coop['id']}/members", headers=owner.headers, json={"phone": person.phone, "role": role})
+    [invitation] = invitations_of(client, person)
+    client.post(f"/api/v1/me/invitations/{invitation['id']}/accept", headers=person.headers)
+    return coop, person
+
+
+def helping_trainer(client, auth, app, owner):
+    """A household enrolled by a trainer in person: (its shop, the trainer, who may help with products)."""
+    from server.models import UnionBranch
+
+    with app.app_context():
+        branch = db.session.scalar(select(UnionBranch.id).where(UnionBranch.key == "womens_union:08"))
+    trainer = auth.person("trainer", union=branch)
+    cohort = client.post("/api/v1/cohorts", headers=trainer.headers, json={
+        "name": "Lớp bán hàng online Nà Hang", "union_id": branch, "commune_codes": ["02221"],
+        "starts_on": "2026-11-01", "track_slugs": ["getting-started"]}).get_json()
+    member = client.post(f"/api/v1/cohorts/{cohort['id']}/members", headers=trainer.headers, json={
+        "phone": "0912 111 222", "full_name": "Lò Thị Mai", "seller_kind": "household", "commune_code": "02221",
+        "consent": {"version": "2025-1", "purposes": ["account", "training"]}}).get_json()
+    return {"id": member["seller_id"]}, trainer
+
+
+@pytest.mark.parametrize("who, status", [("manager", 403), ("member", 403), ("trainer", 403), ("stranger", 404)])
+def test_only_the_owner_chooses_what_product_pages_show(client, auth, app, who, status):
+    owner = auth.person()
+    if who == "trainer":
+        shop, person = helping_trainer(client, auth, app, owner)
+    elif who == "stranger":
+        shop, person = create(client, owner).get_json(), auth.person()
+    else:
+        shop, person = cooperative_with(client, auth, owner, who)
+    url = f"/api/v1/sellers/{shop['id']}"
+    response = client.patch(url, headers=person.headers, json=PAGE_OPTIONS)
+    assert response.status_code == status
+    assert response.get_json()["code"] == status
+    with app.app_context():
+        stored = db.session.get(Seller, shop["id"])
+        assert (stored.show_phone, stored.show_channels, stored.show_vietqr) == (False, False, False)
