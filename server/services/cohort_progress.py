@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from server.clock import now
 from server.extensions import db
 from server.models import (Channel, CohortMember, LessonProgress, Product, Sale, Seller, SessionAttendee,
-                           TrainingSession)
+                           TrainingSession, User)
 from server.phones import display
 from server.services import lessons, onboarding
 from server.services.cohorts import get_cohort
@@ -69,8 +69,13 @@ def progress(user, cohort_id):
     """One row per member: onboarding percent, lessons completed, last active, activation, needs help."""
     cohort = get_cohort(user, cohort_id)
     # Everything about the members comes in one query per concern, whatever the cohort's size.
+    # A member who erased their account is no one to visit any more: their row keeps the cohort's
+    # anonymous counts (reports) but is not listed, nor counted as needing help.
     members = db.session.scalars(
-        select(CohortMember).where(CohortMember.cohort_id == cohort.id).order_by(CohortMember.id).options(
+        select(CohortMember).join(User, User.id == CohortMember.user_id)
+        .outerjoin(Seller, Seller.id == CohortMember.seller_id)
+        .where(CohortMember.cohort_id == cohort.id, User.erased_at.is_(None), Seller.erased_at.is_(None))
+        .order_by(CohortMember.id).options(
             selectinload(CohortMember.user),
             selectinload(CohortMember.seller).options(selectinload(Seller.owner), selectinload(Seller.commune)),
         )

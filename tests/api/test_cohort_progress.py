@@ -177,3 +177,18 @@ def test_a_bigger_cohort_costs_no_more_queries(client, world, app):
     assert len(rows) == 8
     assert rows["Mai"]["onboarding_percent"] > rows["Hộ số 0"]["onboarding_percent"]
     assert len(eight) == len(two), (len(two), len(eight))
+
+
+def test_a_member_who_erased_their_account_is_not_listed_nor_counted_as_needing_help(client, world, clock):
+    trainer, cohort, members = world
+    clock.advance(timedelta(days=20))
+    assert [row["needs_help_code"] for row in progress(client, trainer, cohort).values()] == ["inactive"] * 2
+
+    assert client.delete("/api/v1/me", headers=members["Lan"].headers).status_code == 204
+
+    body = client.get(f"/api/v1/cohorts/{cohort['id']}/progress", headers=trainer.headers).get_json()
+    # No anonymous row "needing a visit" the trainer can do nothing about: Mai alone is left.
+    assert [(row["full_name"], row["needs_help"]) for row in body["items"]] == [("Mai", True)]
+    assert all(row["phone"] for row in body["items"])
+    sheet = client.get(f"/api/v1/cohorts/{cohort['id']}/export?format=csv", headers=trainer.headers)
+    assert len(sheet.data.decode("utf-8-sig").strip().splitlines()) == 2  # the header and Mai
