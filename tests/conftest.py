@@ -87,14 +87,21 @@ def cleaning_engine(database_url):
     engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _empty_tables_after_test(cleaning_engine):
-    """Whatever app a test made, it leaves no rows behind but the reference data."""
-    yield
-    with cleaning_engine.begin() as connection:
+def empty_tables(engine):
+    """Delete every row but the reference data."""
+    with engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in REFERENCE_TABLES:
                 connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables_after_test(request, cleaning_engine):
+    """Whatever app a test made, it leaves no rows behind but the reference data. Tests marked
+    `shared_world` share their module's rows, which the module's fixture deletes at its end."""
+    yield
+    if not request.node.get_closest_marker("shared_world"):
+        empty_tables(cleaning_engine)
 
 
 @pytest.fixture
