@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from server.clock import now
+from server.clock import now, vietnam_day
 from server.extensions import db
 from server.models import (Channel, CohortMember, LessonProgress, Product, Sale, Seller, SessionAttendee,
                            TrainingSession, User)
@@ -132,8 +132,9 @@ def export_rows(user, cohort_id):
             item["commune_name"] or "",
             item["onboarding_percent"],
             item["lessons_completed"],
-            format_date(item["last_active"], "short") if item["last_active"] else "",
-            format_date(item["activated_at"], "short") if item["activated_at"] else "",
+            # Real days (Vietnam's): a date cell in XLSX, ISO 8601 in CSV, never "1/3/26".
+            vietnam_day(item["last_active"]) if item["last_active"] else None,
+            vietnam_day(item["activated_at"]) if item["activated_at"] else None,
             yes if item["needs_help"] else no,
             item["needs_help_reason"] or "",
             attended.get(item["user_id"], 0),
