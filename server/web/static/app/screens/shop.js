@@ -4,10 +4,10 @@ import { html, useEffect, useRef, useState } from "preact";
 import { api } from "app/api.js";
 import { keep, saved, useData } from "app/data.js";
 import { CHANNELS, channelName } from "app/channels.js";
-import { t } from "app/i18n.js";
+import { N_, t } from "app/i18n.js";
 import { useMe } from "app/screens/home.js";
 import * as session from "app/session.js";
-import { Field, Icon, Notice, OfflineNotice, Screen, fieldErrors, problem, useOnline } from "app/ui.js";
+import { Field, Icon, Notice, OfflineNotice, Screen, fieldErrors, localPhone, problem, useOnline } from "app/ui.js";
 
 
 
@@ -213,6 +213,54 @@ function Channels({ seller }) {
   </section>`;
 }
 
+// What the shop's public product pages (/p/{id}) show buyers. Each is off until the owner turns it on:
+// the phone is private, and the page is public.
+const PAGE_OPTIONS = [
+  { name: "show_phone", label: N_("Call and Zalo buttons with my phone number") },
+  { name: "show_channels", label: N_("Buttons to my shops elsewhere (Shopee, TikTok Shop…)"),
+    hint: N_("The links you added above.") },
+  { name: "show_vietqr", label: N_("My VietQR code, for buyers to pay me"),
+    hint: N_("Shows once your bank account above is saved.") },
+];
+
+function ProductPageOptions({ seller, person }) {
+  const online = useOnline();
+  const owner = seller.owner_id === person.id;
+  const [options, setOptions] = useState(() => Object.fromEntries(PAGE_OPTIONS.map(({ name }) => [name, seller[name]])));
+  const [message, setMessage] = useState(null);
+  const [failed, setFailed] = useState(false);
+  const change = async (name, shown) => {
+    const before = options;
+    setOptions({ ...options, [name]: shown });
+    setMessage(null);
+    try {
+      const answer = await api("PATCH", `/sellers/${seller.id}`, { body: { [name]: shown } });
+      setOptions(Object.fromEntries(PAGE_OPTIONS.map((option) => [option.name, answer[option.name]])));
+      keep(`seller:${seller.id}`, answer);
+      setFailed(false);
+      setMessage(t("Saved."));
+    } catch (error) {
+      setOptions(before);
+      setFailed(true);
+      setMessage(problem(error));
+    }
+  };
+  const hint = (option) => (option.name === "show_phone"
+    ? t("Buyers will see {phone}.", { phone: localPhone(person.phone) }) : option.hint && t(option.hint));
+  return html`<section id="product-page" aria-labelledby="product-page-title">
+    <h2 id="product-page-title">${t("On your product pages")}</h2>
+    <p>${t("Buyers open a product's page from the link you share. Choose what they see there to buy from you; nothing shows until you turn it on.")}</p>
+    <fieldset class="field"><legend class="sr-only">${t("On your product pages")}</legend>
+      ${PAGE_OPTIONS.map((option) => html`<label class="choice">
+        <input type="checkbox" role="switch" name=${option.name} checked=${options[option.name]}
+          disabled=${!online || !owner} onChange=${(e) => change(option.name, e.target.checked)} />
+        <span><strong>${t(option.label)}</strong><br /><span class="hint">${hint(option)}</span></span></label>`)}
+    </fieldset>
+    ${!owner && html`<p class="hint">${t("Only the shop's owner changes this.")}</p>`}
+    ${message && html`<${Notice} kind=${failed ? "error" : "ok"}>${message}<//>`}
+  </section>`;
+}
+
 export default function Shop({ person }) {
   const me = useMe(person);
   const first = (me.data || person.user)?.sellers?.[0];
@@ -228,5 +276,6 @@ export default function Shop({ person }) {
     ${first && !seller.data ? html`<p>${t("Loading…")}</p>` : html`<${ShopForm} key=${seller.data?.id || "new"} seller=${seller.data} onSaved=${afterSave} />`}
     ${seller.data && html`<${Payout} seller=${seller.data} />`}
     ${seller.data && html`<${Channels} seller=${seller.data} />`}
+    ${seller.data && html`<${ProductPageOptions} key=${seller.data.id} seller=${seller.data} person=${person} />`}
   <//>`;
 }
