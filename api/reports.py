@@ -10,7 +10,7 @@ from api.access import Blueprint, Day, Digits, login_required
 from server.clock import now, vietnam_day
 from server.services.reports import scope as report_scope
 from server.services.reports import selling, training
-from server.services.reports.sheets import flatten
+from server.services.reports.sheets import filters_line, report_sheet
 from server.spreadsheets import FORMATS, XLSX_MIMETYPE, download
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Programme reports (counts only)")
@@ -20,7 +20,12 @@ FORMATS_WITH_JSON = ("json", *FORMATS)
 # three content types (a "200" string would replace the JSON one).
 REPORT_RESPONSES = {
     200: {
-        "description": "JSON by default; CSV (UTF-8 with byte-order mark) or XLSX with `format`.",
+        "description": (
+            "JSON by default; CSV (UTF-8 with byte-order mark) or XLSX with `format`. A file starts with two "
+            "lines, the report's title and the filters chosen (period or day, area, union branches, grouping), "
+            "then the header row, one row per group and a last row of totals; the coverage file also has the "
+            "30% target, the communes it needs and the gap. The XLSX sheet is named after the report."
+        ),
         "content": {
             "text/csv": {"schema": {"type": "string"}},
             XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}},
@@ -141,14 +146,21 @@ class TrainingSchema(ma.Schema):
     totals = ma.fields.Nested(TrainingRowSchema, required=True)
 
 
-def _respond(report, file_format, filename, by=None):
-    if file_format == "json":
+def _respond(name, report, args, filename, filters):
+    if args["format"] == "json":
         # The services build their rows as plain JSON values with exactly the documented fields
         # (tests/api/test_reports.py holds them to the schemas): sent as they are, since copying
         # 3,321 commune rows through marshmallow cost more than the report's query.
         return jsonify(report)
-    header, rows = flatten(report["items"], by)
-    return download(file_format, filename, header, rows, "Report")
+    sheet = report_sheet(name, report, filters(), args.get("by"))
+    return download(args["format"], filename, sheet.header, sheet.rows, sheet.sheet_title, sheet.preamble,
+                    sheet.totals)
+
+
+def _period_filters(scope, args):
+    """The filters line of a report over a period, as a function: JSON answers never need it."""
+    return lambda: filters_line(scope, first_day=args["date_from"], last_day=args["date_to"],
+                                group_by=args["group_by"], by=args.get("by"))
 
 
 @blp.route("/new-active-sellers")
@@ -161,7 +173,8 @@ class NewActiveSellers(MethodView):
         """Sellers activated in the period and active at its end, per commune (zeros included) or group."""
         scope = report_scope.resolve(current_user, args.get("province"))
         report = selling.new_active_sellers(scope, args["date_from"], args["date_to"], args["group_by"], args.get("by"))
-        return _respond(report, args["format"], f"nguoi-ban-moi-{args['date_from']}-{args['date_to']}", args.get("by"))
+        return _respond("new-active-sellers", report, args, f"nguoi-ban-moi-{args['date_from']}-{args['date_to']}",
+                        _period_filters(scope, args))
 
 
 @blp.route("/commune-coverage")
@@ -175,7 +188,8 @@ class CommuneCoverage(MethodView):
         scope = report_scope.resolve(current_user, args.get("province"))
         as_of = args.get("as_of") or _today()
         report = selling.commune_coverage(scope, as_of, args["threshold"])
-        return _respond(report, args["format"], f"do-phu-xa-{as_of}")
+        return _respond("commune-coverage", report, args, f"do-phu-xa-{as_of}",
+                        lambda: filters_line(scope, as_of=as_of, threshold=args["threshold"]))
 
 
 @blp.route("/training")
@@ -188,6 +202,7 @@ class Training(MethodView):
         """Learners, lessons completed, completion rate and days to first listing, by province, union or cohort."""
         scope = report_scope.resolve(current_user, args.get("province"))
         report = training.training(scope, args["date_from"], args["date_to"], args["group_by"])
-        return _respond(report, args["format"], f"tap-huan-{args['date_from']}-{args['date_to']}")
+        return _respond("training", report, args, f"tap-huan-{args['date_from']}-{args['date_to']}",
+                        _period_filters(scope, args))
 
 

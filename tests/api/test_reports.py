@@ -182,13 +182,15 @@ def test_csv_keeps_vietnamese_and_xlsx_opens(client, app, manager):
     response = get(client, manager, "/api/v1/reports/new-active-sellers", format="csv", **NOVEMBER)
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["Mã xã", "Xã/phường", "Mã tỉnh", "Tỉnh"]
+    # A title line and a filters line, then the header (tests/api/test_exports.py reads them).
+    assert rows[2][:4] == ["Mã xã", "Xã/phường", "Mã tỉnh", "Tỉnh"]
     na_hang = next(row for row in rows if row[0] == NA_HANG)
     assert na_hang[1:4] == ["Xã Nà Hang", "08", "Tuyên Quang"] and na_hang[4:6] == ["1", "1"]
 
     xlsx = get(client, manager, "/api/v1/reports/commune-coverage", format="xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
-    assert sheet.max_row == 2 and sheet["B2"].value == "Tuyên Quang"
+    # Title, filters, header, Tuyên Quang, totals.
+    assert sheet.max_row == 5 and sheet["B4"].value == "Tuyên Quang"
 
 
 def test_training_report(client, app, manager, clock):

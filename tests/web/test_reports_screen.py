@@ -161,19 +161,21 @@ def test_a_manager_sees_their_province_changes_the_period_and_downloads_the_same
     page.locator("#new-sellers .figures").scroll_into_view_if_needed()
     screenshot(page, "reports-phone-split")
 
+    # A title line and a filters line, the header, a row per commune, the totals row.
     rows = sheet_rows(downloaded(page, "new-sellers", "xlsx"))
-    header, body = rows[0], rows[1:]
+    header, body, totals = rows[2], rows[3:-1], rows[-1]
     assert as_on_screen(header, body) == on_screen
+    assert totals[0] == "Tổng cộng" and totals[header.index("Người bán mới hoạt động")] == 7
 
     text = downloaded(page, "new-sellers", "csv")
     assert text.startswith(b"\xef\xbb\xbf")
     lines = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
-    assert as_on_screen(lines[0], lines[1:]) == on_screen
+    assert as_on_screen(lines[2], lines[3:-1]) == on_screen
 
     coverage_sheet = sheet_rows(downloaded(page, "coverage", "xlsx"))
-    assert len(coverage_sheet) == 2
-    sheet_header = coverage_sheet[0]
-    values = dict(zip(sheet_header, coverage_sheet[1]))
+    assert len(coverage_sheet) == 5
+    sheet_header = coverage_sheet[2]
+    values = dict(zip(sheet_header, coverage_sheet[3]))
     assert values["Tỉnh"] == "Tuyên Quang"
     assert [values["Số xã, phường"], values["Số xã đủ người bán hoạt động"], values["Tỷ lệ (%)"]] == numbers(
         coverage["Tuyên Quang"])

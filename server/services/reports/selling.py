@@ -116,9 +116,11 @@ def group_rows(scope, group_by):
     if group_by == "union":
         return [(b.id, {"union_id": b.id, "union_name": union_display_name(b), "union_kind": b.kind,
                         "province_code": b.province_code}) for b in branches]
+    names = {b.id: union_display_name(b) for b in branches}
     cohorts = rows_of(select(Cohort.id, Cohort.name, Cohort.union_id)
-                      .where(Cohort.union_id.in_([b.id for b in branches])).order_by(Cohort.union_id, Cohort.id))
-    return [(cohort_id, {"cohort_id": cohort_id, "cohort_name": name, "union_id": union_id})
+                      .where(Cohort.union_id.in_(list(names))).order_by(Cohort.union_id, Cohort.id))
+    return [(cohort_id, {"cohort_id": cohort_id, "cohort_name": name, "union_id": union_id,
+                         "union_name": names[union_id]})
             for cohort_id, name, union_id in cohorts]
 
 
@@ -280,10 +282,16 @@ def commune_coverage(scope, as_of, threshold=5):
     ]
     communes = sum(item["communes"] for item in items)
     covered = sum(item["covered_communes"] for item in items)
-    needed = math.ceil(communes * TARGET_PERCENT / 100)
+    needed, gap = against_target(communes, covered)
     totals = {"communes": communes, "covered_communes": covered, "percent": _percent(covered, communes),
-              "target_percent": TARGET_PERCENT, "target_communes": needed, "gap": max(0, needed - covered)}
+              "target_percent": TARGET_PERCENT, "target_communes": needed, "gap": gap}
     return {"items": items, "totals": totals, "as_of": as_of.isoformat(), "threshold": threshold}
+
+
+def against_target(communes, covered):
+    """(communes needed for 30% of `communes`, how many of them are still missing)."""
+    needed = math.ceil(communes * TARGET_PERCENT / 100)
+    return needed, max(0, needed - covered)
 
 
 def _percent(part, whole):
