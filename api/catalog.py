@@ -1,18 +1,23 @@
 """Public catalog, categories and the product feed for e-commerce floors (no sign-in)."""
 
 import marshmallow as ma
-from flask import jsonify, request
+from flask import Response, jsonify, request, url_for
 from flask.views import MethodView
 
 from api.access import Blueprint, MOMENT_RANGE
 from api.pagination import PageArgs, page_of
 from api.products import money, photo_urls_field, price_display, share_url
+from server import merchant_feed
 from server.services import catalog
 from server.services.categories import CATEGORIES, list_categories
+from server.services.photo_processing import DERIVATIVE_SIZES, derivative_sizes
 from server.services.products import derivative_urls
 from server.urls import public_url
 
 blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="Public catalog and feeds")
+
+CURRENCY = "VND"
+ETAG_HEADER = {"ETag": {"description": "Send it back in If-None-Match.", "schema": {"type": "string"}}}
 
 
 class CategorySchema(ma.Schema):
@@ -20,11 +25,26 @@ class CategorySchema(ma.Schema):
     name = ma.fields.String(required=True)
 
 
+def photo_sizes(photo):
+    """{"large": {"width", "height"}, "medium": …, "thumb": …}: the size of each derivative in `urls`."""
+    return derivative_sizes((photo.width, photo.height), photo.keys)
+
+
+PIXELS = {"type": "integer", "minimum": 1}
+SIZES_DOC = {
+    "type": "object",
+    "description": "The size in pixels of each image in `urls`, by the same names.",
+    "properties": {name: {"type": "object", "required": ["width", "height"],
+                          "properties": {"width": PIXELS, "height": PIXELS}} for name in DERIVATIVE_SIZES},
+}
+
+
 class CatalogPhotoSchema(ma.Schema):
     id = ma.fields.String(required=True)
-    width = ma.fields.Integer(required=True)
-    height = ma.fields.Integer(required=True)
+    width = ma.fields.Integer(required=True, metadata={"description": "Of `large`, the biggest image."})
+    height = ma.fields.Integer(required=True, metadata={"description": "Of `large`, the biggest image."})
     urls = photo_urls_field()
+    sizes = ma.fields.Function(photo_sizes, metadata=SIZES_DOC)
 
 
 class CatalogSellerSchema(ma.Schema):
@@ -47,12 +67,19 @@ class CatalogProductSchema(ma.Schema):
     price_vnd = ma.fields.Integer(allow_none=True)
     price_display = ma.fields.Function(price_display, metadata={"type": "string"})
     unit = ma.fields.String(allow_none=True)
-    weight_g = ma.fields.Integer(allow_none=True)
+    weight_g = ma.fields.Integer(allow_none=True, metadata={"description": "Grams; null when not given."})
+    length_cm = ma.fields.Integer(allow_none=True, metadata={"description": "Centimetres; null when not given."})
+    width_cm = ma.fields.Integer(allow_none=True, metadata={"description": "Centimetres; null when not given."})
+    height_cm = ma.fields.Integer(allow_none=True, metadata={"description": "Centimetres; null when not given."})
+    currency = ma.fields.Constant(CURRENCY, metadata={"type": "string", "enum": [CURRENCY],
+                                                      "description": "Of `price_vnd`: always đồng."})
     ocop_stars = ma.fields.Integer(allow_none=True)
     status = ma.fields.String(required=True)
-    photos = ma.fields.List(ma.fields.Nested(CatalogPhotoSchema))
+    photos = ma.fields.List(ma.fields.Nested(CatalogPhotoSchema),
+                            metadata={"description": "Every photo, the cover first."})
     seller = ma.fields.Nested(CatalogSellerSchema)
-    share_url = ma.fields.Function(share_url, metadata={"type": "string"})
+    share_url = ma.fields.Function(share_url, metadata={
+        "type": "string", "format": "uri", "description": "The product's public page, /p/{id}, at the app's address."})
     published_at = ma.fields.DateTime(allow_none=True)
     updated_at = ma.fields.DateTime(required=True)
 
@@ -62,6 +89,7 @@ def listing_json(listing, urls_of):
     holds the two equal). Lists skip marshmallow: copying 100 products with their photos through it
     cost more than reading them. `urls_of` is products.derivative_urls(), made once for the list."""
     product = listing.product
+    # Rows of a table of 1,000,000 products: not one query per product here (catalog.Listing).
     published_at = product["published_at"]
     return {
         "id": product["id"],
@@ -72,9 +100,14 @@ def listing_json(listing, urls_of):
         "price_display": money(product["price_vnd"]),
         "unit": product["unit"],
         "weight_g": product["weight_g"],
+        "length_cm": product["length_cm"],
+        "width_cm": product["width_cm"],
+        "height_cm": product["height_cm"],
+        "currency": CURRENCY,
         "ocop_stars": product["ocop_stars"],
         "status": product["status"],
-        "photos": [{"id": photo.id, "width": photo.width, "height": photo.height, "urls": urls_of(photo.keys)}
+        "photos": [{"id": photo.id, "width": photo.width, "height": photo.height, "urls": urls_of(photo.keys),
+                    "sizes": photo_sizes(photo)}
                    for photo in listing.photos],
         "seller": {
             "id": product["seller_id"],
@@ -92,9 +125,17 @@ def listing_json(listing, urls_of):
 
 
 def listings_json(listings):
-    """Listings as the catalog and the feed send them, their photo addresses built with one lookup."""
+    """Listings as the catalog sends them, their photo addresses built with one lookup."""
     urls_of = derivative_urls()
     return [listing_json(listing, urls_of) for listing in listings]
+
+
+def feed_items_json(listings):
+    """Listings as the feed sends them (FeedProductSchema): the catalog's entry, and the stock."""
+    urls_of = derivative_urls()
+    return [{**listing_json(listing, urls_of), "stock": listing.product["stock"],
+             "availability": catalog.availability(listing.product["status"], listing.product["stock"])}
+            for listing in listings]
 
 
 class CatalogArgs(PageArgs):
@@ -115,8 +156,19 @@ class FeedArgs(ma.Schema):
     limit = ma.fields.Integer(load_default=catalog.FEED_PAGE_SIZE, validate=ma.validate.Range(1, 500))
 
 
+class FeedProductSchema(CatalogProductSchema):
+    """A product as floors take it: the catalog's entry, with what they need to sell it."""
+
+    stock = ma.fields.Integer(allow_none=True, metadata={
+        "description": "How many the seller has; null when the seller does not count (sell while in stock)."})
+    availability = ma.fields.String(required=True, metadata={
+        "enum": [catalog.IN_STOCK, catalog.OUT_OF_STOCK],
+        "description": "`out_of_stock` when `stock` is 0 or the product is no longer published; "
+                       "`in_stock` otherwise, null stock included."})
+
+
 class FeedSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(CatalogProductSchema), required=True)
+    items = ma.fields.List(ma.fields.Nested(FeedProductSchema), required=True)
     next_cursor = ma.fields.String(allow_none=True, required=True)
 
 
@@ -150,15 +202,45 @@ class CatalogProduct(MethodView):
 @blp.route("/feeds/products")
 class ProductFeed(MethodView):
     @blp.arguments(FeedArgs, location="query")
-    @blp.response(200, FeedSchema, headers={"ETag": {"description": "Send it back in If-None-Match.",
-                                                      "schema": {"type": "string"}}})
+    @blp.response(200, FeedSchema, headers=ETAG_HEADER)
     @blp.alt_response(304, description="Nothing changed since the ETag sent in If-None-Match.")
     def get(self, args):
         """Changed products for provincial and national floors: follow `next_cursor`; ETag for polling."""
         found = catalog.feed(**args)
-        body = {"items": listings_json(found["items"]), "next_cursor": found["next_cursor"]}
-        # The tag is a hash of the bytes sent; werkzeug answers 304 (with the tag) when If-None-Match
-        # holds it, weak or strong, as RFC 9110 compares tags for GET.
-        response = jsonify(body)
-        response.add_etag()
-        return response.make_conditional(request)
+        body = {"items": feed_items_json(found["items"]), "next_cursor": found["next_cursor"]}
+        return _conditional(jsonify(body))
+
+
+MERCHANT_FEED_RESPONSE = {
+    "200": {
+        "description": "RSS 2.0 with Google's `g:` namespace (http://base.google.com/ns/1.0), as Google Merchant "
+                       "Center and Meta catalogs read it. Products without a title, a price or a photo are left "
+                       "out; the next page is the channel's `atom:link rel=\"next\"`.",
+        "content": {merchant_feed.MIMETYPE: {"schema": {"type": "string"}}},
+        "headers": ETAG_HEADER,
+    }
+}
+
+
+@blp.route("/feeds/products.xml")
+class MerchantProductFeed(MethodView):
+    @blp.arguments(FeedArgs, location="query")
+    @blp.doc(responses=MERCHANT_FEED_RESPONSE)
+    @blp.alt_response(304, description="Nothing changed since the ETag sent in If-None-Match.")
+    def get(self, args):
+        """The same feed for Google Merchant Center and Meta (Facebook, Instagram) catalogs: RSS 2.0."""
+        found = catalog.feed(**args)
+        next_page = None
+        if found["next_cursor"]:
+            # The query as the client wrote it, so the next page keeps its filters and page size.
+            query = {**request.args.to_dict(), "cursor": found["next_cursor"]}
+            next_page = public_url(url_for(request.endpoint, **query))
+        document = merchant_feed.rss(found["items"], derivative_urls(), next_page)
+        return _conditional(Response(document, mimetype=merchant_feed.MIMETYPE))
+
+
+def _conditional(response):
+    # The tag is a hash of the bytes sent; werkzeug answers 304 (with the tag) when If-None-Match
+    # holds it, weak or strong, as RFC 9110 compares tags for GET.
+    response.add_etag()
+    return response.make_conditional(request)

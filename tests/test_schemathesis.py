@@ -64,6 +64,7 @@ BUSINESS_RULES = {
     # Values only the server knows.
     "GET /api/v1/feeds/products": ("422", "a cursor is only valid when the server made it; `updated_since` must "
                                           "be from 2000 to 2100, which no schema can say of a date-time"),
+    "GET /api/v1/feeds/products.xml": ("422", "the same parameters as GET /api/v1/feeds/products"),
     "POST /api/v1/lessons/{slug}/attempts": ("422", "answers are keyed by the lesson's question ids, and OpenAPI 3.0 "
                                                     "cannot constrain an object's keys"),
 }

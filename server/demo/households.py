@@ -19,6 +19,10 @@ COOPERATIVE_SHARE = 0.1
 NEVER_SIGNED_IN_SHARE = 0.12  # of households a trainer enrolled
 NO_PROFILE_SHARE = 0.05  # of households who signed up themselves
 PENDING_INVITATION_SHARE = 0.1  # of households already using the app whom a cohort invited
+# A pilot household sells as of the last day, and did within the last 60 days: the demo can be
+# looked at for a month before its coverage fades. Its shop is drawn again until it does.
+PILOT_RECENT_DAYS = 60
+PILOT_DRAWS = 20
 SPECIALTIES = {"agricultural_produce": 30, "food": 25, "drinks": 10, "herbal": 8, "handicrafts": 10,
                "textiles": 6, "ornamental_plants": 5, "community_tourism": 3, "other": 3}
 LOCALES = Weighted({None: 85, "vi": 14, "en": 1})
@@ -50,12 +54,13 @@ class Households:
     history: object
     index: object
     phones_used: int = 0
-    sample_phone: str | None = None
+    # Demo phones already in the database (a demo grown by a later run): never handed out again.
+    phones_taken: frozenset = frozenset()
 
     def _phone(self):
         phone = household_phone(self.phones_used)
         self.phones_used += 1
-        return phone
+        return self._phone() if phone in self.phones_taken else phone
 
     def _consent(self, user_id, moment, recorded_by):
         purposes = sorted(p for p in CONSENT_PURPOSES if p != "sms" or self.rng.random() < 0.85)
@@ -73,11 +78,16 @@ class Households:
         kind = "cooperative" if rng.random() < COOPERATIVE_SHARE else "household"
         item = rng.choice(by_category[specialty])
         seller_name = _seller_name(rng, kind, item, owner.name, owner.sex, place)
-        shop = build_shop(rng, SellerContext(
+        context = SellerContext(
             seller_id=seller_id, kind=kind, name=seller_name, owner_name=owner.name, phone=owner.phone, place=place,
             specialty=specialty, in_cohort=plan.cohort is not None, created_at=owner.shop_opened_at,
-            first_seen=owner.first_seen, end=self.history.end,
-        ))
+            first_seen=owner.first_seen, end=self.history.end, pilot=plan.pilot,
+        )
+        shop = build_shop(rng, context)
+        for _ in range(PILOT_DRAWS if plan.pilot else 0):
+            if self._selling_lately(shop):
+                break
+            shop = build_shop(rng, context)
         description = f"{item.base} của gia đình tại {place.name}." if rng.random() < 0.5 else None
         opened_at = owner.shop_opened_at
         # Activation updates the seller row, so updated_at moves with it.
@@ -100,10 +110,12 @@ class Households:
                 writer.add("cohort_members", (ids.take("cohort_members"), plan.cohort.id, owner.user_id, seller_id,
                                               owner.enrolled_by, plan.enrolled_at, accepted_at))
                 plan.cohort.members.append((owner.user_id, accepted_at))
-        if shop.activated_at and self.sample_phone is None:
-            self.sample_phone = owner.phone
         self._write_shop(seller_id, shop, owner.name)
         self._write_learning(plan, owner.user_id, owner.first_seen)
+
+    def _selling_lately(self, shop):
+        recent = self.history.today - timedelta(days=PILOT_RECENT_DAYS)
+        return shop.activated_at is not None and any(day >= recent for day, _kind in shop.activity)
 
     def _write_owner(self, plan):
         """The owner's account and consents: signed up alone, or enrolled by a trainer."""
@@ -117,8 +129,10 @@ class Households:
             # The trainer created account and shop at enrolment; the household signs in later, or never.
             created_at = opened_at = profile_at = plan.enrolled_at
             first_seen = None
-            if rng.random() >= NEVER_SIGNED_IN_SHARE:
-                signed_in = plan.enrolled_at + days(rng.expovariate(1 / 3))
+            # Pilot households all signed in, within the week.
+            if plan.pilot or rng.random() >= NEVER_SIGNED_IN_SHARE:
+                signed_in = plan.enrolled_at + days(min(7, rng.expovariate(1 / 3)) if plan.pilot
+                                                    else rng.expovariate(1 / 3))
                 first_seen = signed_in if signed_in < last_moment else None
         else:
             created_at = first_seen = plan.joined_at

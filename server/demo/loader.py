@@ -1,5 +1,6 @@
-"""Loading the demo world: check that `setup` ran and that no demo data is there yet, then write
-everything in one transaction (a failed run leaves nothing behind).
+"""Loading the demo world: check that `setup` ran, then write the sellers still missing in one
+transaction (a failed run leaves nothing behind). A first run writes the whole world; a later run
+with more sellers adds the difference, beside what is there; a run with as many or fewer adds nothing.
 """
 
 import random
@@ -10,15 +11,16 @@ from flask import current_app
 from sqlalchemy import func, inspect, select
 
 from server.demo.households import Households
-from server.demo.people import DEMO_PHONE_PREFIX
+from server.demo.logins import demo_logins
+from server.demo.people import DEMO_PHONE_PREFIX, household_phone
 from server.demo.places import Reference
+from server.demo.programme import pilot_communes, programme_places, programme_size
 from server.demo.timeline import History
-from server.demo.unions import write_cohorts, write_sessions, write_staff
+from server.demo.unions import Staff, write_cohorts, write_sessions, write_staff
 from server.demo.world import plan_world
 from server.demo.writer import COLUMNS, BulkWriter, IdCounter
 from server.extensions import db
-from server.models import Commune, UnionBranch, User
-from server.phones import display
+from server.models import Commune, Seller, UnionBranch, User
 from server.services.lessons import load_index
 
 
@@ -31,16 +33,27 @@ class DemoSummary:
     """What a run did: rows per table, time taken, and accounts to sign in with."""
 
     loaded: bool
-    existing_users: int = 0
+    existing_sellers: int = 0  # demo sellers there before the run
+    added_sellers: int = 0
     rows: dict = field(default_factory=dict)
     lines: list = field(default_factory=list)
     seconds: float = 0.0
     logins: list = field(default_factory=list)
 
 
+def _demo_phone():
+    return User.phone.like(f"{DEMO_PHONE_PREFIX}%")
+
+
 def demo_users():
     """How many users have a phone in the demo range: more than 0 means demo data is loaded."""
-    return db.session.scalar(select(func.count()).select_from(User).where(User.phone.like(f"{DEMO_PHONE_PREFIX}%")))
+    return db.session.scalar(select(func.count()).select_from(User).where(_demo_phone()))
+
+
+def demo_sellers():
+    """How many sellers people with a demo phone own."""
+    return db.session.scalar(
+        select(func.count()).select_from(Seller).join(User, User.id == Seller.owner_id).where(_demo_phone()))
 
 
 def check_ready():
@@ -55,27 +68,43 @@ def check_ready():
 
 
 def load_demo_data(seller_count, seed, today, echo=print):
-    """Create `seller_count` sellers and everything around them, the same for the same arguments."""
+    """Make the demo have `seller_count` sellers: all of them on an empty database, the same for the
+    same arguments; the missing ones when an earlier run wrote fewer. The summary lists demo
+    accounts to sign in with, read from the database, whether anything was added or not."""
     check_ready()
-    existing = demo_users()
-    if existing:
-        return DemoSummary(loaded=False, existing_users=existing)
+    fresh = demo_users() == 0
+    existing = 0 if fresh else demo_sellers()
+    if existing >= seller_count:
+        return DemoSummary(loaded=False, existing_sellers=existing, logins=demo_logins())
     index = load_index(current_app.config["TRAINING_CONTENT_DIR"])
     reference = Reference.load(db.session)
+    phones_taken = frozenset() if fresh else frozenset(db.session.scalars(
+        select(User.phone).where(_demo_phone(), User.phone >= household_phone(0))))
     # Let go of the read transaction: SQLite allows one writer, and the load is one transaction.
     db.session.remove()
-    rng = random.Random(f"cho-que-demo:{seed}")
+    # A grown demo draws from its own stream: the sellers added depend on the seed and on how many were there.
+    rng = random.Random(f"cho-que-demo:{seed}" if fresh else f"cho-que-demo:{seed}:after:{existing}")
     history = History.ending(today)
+    communes = pilot_communes(reference, seed)
+    pilots = programme_places(communes, programme_size(existing, communes), programme_size(seller_count, communes))
+    added = seller_count - existing
     began = time.perf_counter()
-    echo(f"Demo data: {seller_count:,} sellers, seed {seed}, two years of history ending {today.isoformat()}.")
+    if fresh:
+        echo(f"Demo data: {seller_count:,} sellers, seed {seed}, two years of history ending {today.isoformat()}.")
+    else:
+        echo(f"Demo data: adding {added:,} sellers to the {existing:,} there, seed {seed}, "
+             f"history ending {today.isoformat()}.")
     with db.engine.begin() as connection, BulkWriter(connection, echo) as writer:
         ids = IdCounter(connection)
-        world = plan_world(rng, ids, history, reference, index, seller_count)
+        world = plan_world(rng, ids, history, reference, index, added, pilots)
         branches = len({cohort.union_id for cohort in world.cohorts})
-        echo(f"Planned {len(world.cohorts):,} cohorts across {branches} union branches.")
-        staff = write_staff(rng, writer, ids, history, reference, world.cohorts)
+        echo(f"Planned {len(world.cohorts):,} cohorts across {branches} union branches, "
+             f"{len(pilots):,} households in the programme's pilot communes.")
+        staff, members_before = (None, None) if fresh else Staff.load(connection)
+        staff = write_staff(rng, writer, ids, history, reference, world.cohorts, staff, members_before)
         write_cohorts(rng, writer, ids, staff, world.cohorts)
-        households = Households(rng, writer, ids, history, index)
+        households = Households(rng, writer, ids, history, index, phones_used=len(phones_taken),
+                                phones_taken=phones_taken)
         step = max(1, len(world.sellers) // 10)
         for number, plan in enumerate(world.sellers, 1):
             households.write(plan)
@@ -85,24 +114,5 @@ def load_demo_data(seller_count, seed, today, echo=print):
         write_sessions(rng, writer, ids, history, index, world.cohorts)
         echo("Writing the last rows…")
         writer.finish()
-    summary = DemoSummary(loaded=True, rows=dict(writer.written), lines=writer.report(),
-                          seconds=time.perf_counter() - began)
-    summary.logins = _logins(staff, world, households)
-    return summary
-
-
-def _logins(staff, world, households):
-    """A few accounts an operator can sign in as (the SMS outbox shows their codes)."""
-    logins = [("national manager", staff.first("manager").phone), ("admin", staff.first("admin").phone)]
-    cohort = next((c for c in world.cohorts if c.members), None)
-    if cohort is not None:
-        admin = next(m for m in staff.members if m.role == "union_admin" and m.union_id == cohort.union_id)
-        logins.append((f"union admin of the branch running “{cohort.name}”", admin.phone))
-        logins.append((f"trainer of “{cohort.name}”", _phone_of(staff, cohort.trainer_ids[0])))
-    if households.sample_phone:
-        logins.append(("household with an activated shop", households.sample_phone))
-    return [(who, display(phone)) for who, phone in logins]
-
-
-def _phone_of(staff, user_id):
-    return next(member.phone for member in staff.members if member.user_id == user_id)
+    return DemoSummary(loaded=True, existing_sellers=existing, added_sellers=added, rows=dict(writer.written),
+                       lines=writer.report(), seconds=time.perf_counter() - began, logins=demo_logins())

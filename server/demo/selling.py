@@ -93,6 +93,8 @@ class SellerContext:
     # When the owner first signed in (None: never did), and the history's end.
     first_seen: object
     end: object
+    # A household of the programme's pilot communes: it starts selling within days and keeps on.
+    pilot: bool = False
 
 
 def selling_window(rng, context):
@@ -100,11 +102,13 @@ def selling_window(rng, context):
     if context.first_seen is None:
         return None
     delay = rng.expovariate(1 / (12 if context.in_cohort else 30))
+    if context.pilot:
+        delay = min(delay, 10)
     start = context.first_seen + days(delay) + timedelta(minutes=rng.randint(5, 240))
     if start >= context.end - DAY:
         return None
     stop = context.end - timedelta(seconds=1)
-    if rng.random() < LAPSE_SHARE:
+    if rng.random() < LAPSE_SHARE and not context.pilot:
         stop = min(stop, start + days(20 + rng.expovariate(1 / 110)))
     return start, stop
 
@@ -114,7 +118,7 @@ def build_shop(rng, context):
     window = selling_window(rng, context)
     if window is None:
         return Shop(engagement=SHOP_ONLY)
-    if rng.random() < ACTIVATE_SHARE[context.in_cohort]:
+    if context.pilot or rng.random() < ACTIVATE_SHARE[context.in_cohort]:
         engagement = ACTIVATOR
     else:
         engagement = NON_ACTIVATORS.pick(rng)

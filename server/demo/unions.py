@@ -6,11 +6,14 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from server.demo.people import full_name, gender, staff_phone
+from sqlalchemy import func, select
+
+from server.demo.people import DEMO_PHONE_PREFIX, full_name, gender, household_phone, staff_phone
 from server.demo.places import region_of
 from server.demo.timeline import DAY, daytime_on, vietnam_day
 from server.demo.writer import new_uuid
 from server.idempotency import fingerprint
+from server.models import Cohort, CohortMember, RoleGrant, User
 
 MEMBERS_PER_TRAINER = 100
 MIN_TRAINERS_PER_BRANCH = 2
@@ -28,25 +31,49 @@ class StaffMember:
 class Staff:
     """Staff users created so far, and the trainers of each branch."""
 
-    def __init__(self):
-        self.members = []
+    def __init__(self, members=(), next_number=1):
+        self.members = list(members)
         self.trainers = {}
+        for member in self.members:
+            if member.role == "trainer":
+                self.trainers.setdefault(member.union_id, []).append(member.user_id)
+        self.next_number = next_number  # of the next staff phone
 
-    def first(self, role):
-        return next(member for member in self.members if member.role == role)
+    @classmethod
+    def load(cls, connection):
+        """The demo staff an earlier run wrote (their phones come before the households'), with
+        how many members each branch's cohorts have."""
+        rows = connection.execute(
+            select(User.id, User.phone, RoleGrant.role, RoleGrant.union_id).join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(User.phone.like(f"{DEMO_PHONE_PREFIX}%"), User.phone < household_phone(0))
+            .order_by(User.id, RoleGrant.id)
+        ).all()
+        numbers = [int(phone[len(DEMO_PHONE_PREFIX):]) for _, phone, _, _ in rows]
+        staff = cls([StaffMember(*row) for row in rows], next_number=max(numbers, default=0) + 1)
+        members = connection.execute(
+            select(Cohort.union_id, func.count(CohortMember.id)).join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .group_by(Cohort.union_id)
+        ).all()
+        return staff, dict(members)
 
 
-def write_staff(rng, writer, ids, history, reference, cohorts):
-    """Staff users and role grants; trainers per branch in proportion to its cohort members."""
-    staff = Staff()
+def write_staff(rng, writer, ids, history, reference, cohorts, staff=None, members_before=None):
+    """Staff users and role grants; trainers per branch in proportion to its cohort members.
+
+    Given the `staff` of an earlier run (and the members its cohorts have), only the trainers the
+    new cohorts need are added.
+    """
+    fresh = staff is None
+    staff = Staff() if fresh else staff
     joined = history.start - 45 * DAY
-    members_by_branch = {}
+    members_by_branch = dict(members_before or {})
     for cohort in cohorts:
         members_by_branch[cohort.union_id] = members_by_branch.get(cohort.union_id, 0) + cohort.size
 
     def add(role, union_id=None, kind=None, province_code=None):
         user_id = ids.take("users")
-        phone = staff_phone(len(staff.members) + 1)
+        phone = staff_phone(staff.next_number)
+        staff.next_number += 1
         sex = gender(rng, FEMALE_SHARE[kind])
         moment = joined + timedelta(minutes=rng.randint(0, 60 * 24 * 30))
         writer.add("users", (user_id, phone, full_name(rng, sex, region_of(province_code)), None, sex,
@@ -56,15 +83,17 @@ def write_staff(rng, writer, ids, history, reference, cohorts):
         staff.members.append(member)
         return member
 
-    add("manager")
-    add("admin")
-    for (kind, province_code), union_id in sorted(reference.branches.items(), key=lambda item: item[1]):
-        add("union_admin", union_id, kind, province_code)
+    if fresh:
+        add("manager")
+        add("admin")
+        for (kind, province_code), union_id in sorted(reference.branches.items(), key=lambda item: item[1]):
+            add("union_admin", union_id, kind, province_code)
     for (kind, province_code), union_id in sorted(reference.branches.items(), key=lambda item: item[1]):
         if province_code is None:
             continue
         count = max(MIN_TRAINERS_PER_BRANCH, math.ceil(members_by_branch.get(union_id, 0) / MEMBERS_PER_TRAINER))
-        staff.trainers[union_id] = [add("trainer", union_id, kind, province_code).user_id for _ in range(count)]
+        trainers = staff.trainers.setdefault(union_id, [])
+        trainers += [add("trainer", union_id, kind, province_code).user_id for _ in range(count - len(trainers))]
     return staff
 
 

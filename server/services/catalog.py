@@ -48,7 +48,8 @@ def _listing_select(product=Product):
     seller and the seller's place."""
     columns = (
         product.id, product.title, product.description, product.category, product.price_vnd, product.unit,
-        product.weight_g, product.ocop_stars, product.status, product.published_at, product.updated_at,
+        product.stock, product.weight_g, product.length_cm, product.width_cm, product.height_cm,
+        product.ocop_stars, product.status, product.published_at, product.updated_at,
         Seller.id.label("seller_id"), Seller.name.label("seller_name"), Seller.kind.label("seller_kind"),
         Seller.commune_code, Commune.name.label("commune_name"), Commune.province_code,
         Province.name.label("province_name"),
@@ -141,6 +142,20 @@ def catalog_product(product_id):
     if product is None or product.status != "published" or product.seller.erased_at is not None:
         raise NotFound()
     return product
+
+
+IN_STOCK, OUT_OF_STOCK = "in_stock", "out_of_stock"
+
+
+def availability(status, stock):
+    """Whether a buyer can order the product now, in the words of Google's and Meta's feeds.
+
+    A published product is in stock unless its seller counts stock and has none left: no count
+    (null) means the seller does not keep one, as most households do not, and sells while they have
+    some. A product no longer published cannot be ordered, whatever its count."""
+    if status != "published" or stock == 0:
+        return OUT_OF_STOCK
+    return IN_STOCK
 
 
 def _encode_cursor(product):

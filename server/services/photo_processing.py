@@ -193,6 +193,17 @@ def _fit(size, longest):
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+def derivative_sizes(large_size, names):
+    """{name: {"width", "height"}} of the derivatives `names` made from a `large` of `large_size`, each
+    as process_photo makes it from the one before: floors learn an image's size without fetching it."""
+    sizes, size = {}, large_size
+    for name, longest in DERIVATIVE_SIZES.items():
+        size = _fit(size, longest)
+        if name in names:
+            sizes[name] = {"width": size[0], "height": size[1]}
+    return sizes
+
+
 def _shrink(image, longest, resample, reducing_gap=2.0):
     size = _fit(image.size, longest)
     if size == image.size:

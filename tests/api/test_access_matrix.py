@@ -89,6 +89,7 @@ PUBLIC_ROUTES = [
     ("GET", "/healthz"), ("GET", "/api/v1/provinces"), ("GET", "/api/v1/provinces/{province}/communes"),
     ("GET", "/api/v1/communes?q=xuan"), ("GET", "/api/v1/unions"), ("GET", "/api/v1/categories"),
     ("GET", "/api/v1/catalog"), ("GET", "/api/v1/catalog/{listed}"), ("GET", "/api/v1/feeds/products"),
+    ("GET", "/api/v1/feeds/products.xml"),
     ("GET", "/api/v1/banks"), ("GET", "/api/v1/tracks"), ("GET", "/api/v1/lessons/{lesson}"),
     ("GET", "/p/{listed}"), ("GET", "/media/{listed_photo}"),
     ("GET", "/api/v1/openapi.json"), ("GET", "/api/v1/docs"), ("GET", "/api/v1/docs/assets/{docs_asset}"),

@@ -12,6 +12,8 @@ from config import settings_for_tests
 from server import create_app
 from server.clock import FixedClock, vietnam_day
 from server.demo.people import DEMO_PHONE_PREFIX
+from server.demo.places import Reference
+from server.demo.programme import pilot_communes
 from server.demo.timeline import day_start
 from server.demo.writer import COLUMNS
 from server.extensions import db
@@ -86,14 +88,69 @@ def test_same_seed_gives_identical_data_and_another_seed_does_not(app, app_conte
     assert all(first[name] for name in COLUMNS), "every demo table gets rows"
 
 
-def test_a_second_run_adds_nothing(app, app_context):
-    load(app)
-    before = {name: len(rows) for name, rows in snapshot().items()}
+def printed_logins(result):
+    """{phone in E.164: who} of the sign-in numbers a run printed."""
+    lines = result.output.split("Sign in with these numbers (codes go to the SMS outbox):\n")[1].splitlines()
+    return {normalize_mobile(line.split("  ")[1]): line.split("  ")[2] for line in lines}
 
-    again = load(app, sellers=50, seed=2)
 
-    assert "already loaded" in again.output
-    assert {name: len(rows) for name, rows in snapshot().items()} == before
+def test_a_second_run_with_as_many_or_fewer_sellers_adds_nothing_and_prints_the_numbers_again(app, app_context):
+    first = load(app)
+    before = snapshot()
+
+    same = load(app)
+    fewer = load(app, sellers=50, seed=2)
+
+    assert "already loaded: 200 demo sellers, as many as the 200 asked for" in same.output
+    assert "more than the 50 asked for; nothing was added or removed" in fewer.output
+    assert snapshot() == before
+    assert printed_logins(first) == printed_logins(same) == printed_logins(fewer)
+
+
+def test_the_sign_in_numbers_are_demo_accounts_with_the_roles_they_are_printed_for(app, app_context):
+    logins = printed_logins(load(app))
+
+    users = {user.phone: user for user in _all(User) if user.phone in logins}
+    assert set(users) == set(logins) and all(phone.startswith(DEMO_PHONE_PREFIX) for phone in logins)
+    roles = {phone: {grant.role for grant in _all(RoleGrant) if grant.user_id == users[phone].id} for phone in logins}
+    assert sorted(map(sorted, roles.values())) == [[], ["admin"], ["manager"], ["trainer"], ["union_admin"]]
+    household = next(phone for phone, granted in roles.items() if not granted)
+    [shop] = [seller for seller in _all(Seller) if seller.owner_id == users[household].id]
+    assert shop.activated_at is not None
+    trainer = next(phone for phone, granted in roles.items() if granted == {"trainer"})
+    assert "“" in logins[trainer]  # names the cohort whose trainer it is
+    member = db.session.scalars(select(CohortMember).where(CohortMember.seller_id == shop.id)).one()
+    assert users[trainer].id in {trainer.user_id for trainer in member.cohort.trainers}
+
+
+def _counts():
+    return {name: len(rows) for name, rows in snapshot().items()}
+
+
+def test_more_sellers_asked_for_later_are_added_once_beside_the_others(app, app_context):
+    load(app, sellers=150)
+    first = snapshot()
+
+    grown = load(app, sellers=220)
+    after = snapshot()
+    again = load(app, sellers=220)
+
+    assert "70 sellers added to the 150 there" in grown.output
+    assert "as many as the 220 asked for" in again.output
+    assert snapshot() == after
+    assert len(after["sellers"]) == 220
+    # What was there stays as it was; the staff are not repeated, trainers are added where needed.
+    for name, rows in first.items():
+        assert all(row in after[name] for row in rows), name
+    roles = [grant.role for grant in _all(RoleGrant)]
+    assert (roles.count("manager"), roles.count("admin"), roles.count("union_admin")) == (1, 1, 70)
+    phones = [user.phone for user in _all(User)]
+    assert len(phones) == len(set(phones))
+    # The same runs on an empty database give the same data.
+    empty_demo_tables()
+    load(app, sellers=150)
+    load(app, sellers=220)
+    assert snapshot() == after
 
 
 def test_refuses_to_run_before_setup(tmp_path):
@@ -143,6 +200,7 @@ def test_activated_at_is_the_first_moment_the_rule_held(world):
     for link in _all(Channel):
         trades[link.seller_id].append(link.created_at)
 
+    pilots = {place.code for place in pilot_communes(Reference.load(db.session), 3)}
     activated = never = 0
     for seller in _all(Seller):
         # The app checks the rule when a product is published, a sale recorded, a channel linked.
@@ -153,8 +211,11 @@ def test_activated_at_is_the_first_moment_the_rule_held(world):
         assert seller.activated_at == (holds[0] if holds else None), seller.id
         listed_now = any(p.status == "published" and photos.get(p.id) for p in products[seller.id])
         if seller.activated_at is None:
-            never += 1
             assert not (listed_now and trades[seller.id])
+        if seller.commune_code in pilots:
+            continue  # the programme's pilot households all sell (see test_programme_in_progress...)
+        if seller.activated_at is None:
+            never += 1
         else:
             activated += 1
     # Reports need contrast: many activate, a good share never does.
@@ -378,3 +439,27 @@ def test_consent_is_recorded_on_behalf_only_for_households_set_up_in_person(worl
                 assert consent.recorded_at == in_person[user_id].enrolled_at
             else:
                 assert consent.recorded_by_id == user_id
+
+
+# --- a programme in progress --------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", [1, 5])
+def test_the_reports_show_a_programme_in_progress(app, app_context, client, auth, seed):
+    """bin/run's 300 sellers: a province past the 30% target, one near it, the country above 0%."""
+    load(app, sellers=300, seed=seed)
+    manager = db.session.scalars(select(RoleGrant.user_id).where(RoleGrant.role == "manager")).one()
+    headers = auth.sign_in(manager)
+
+    def coverage(as_of):
+        response = client.get(f"/api/v1/reports/commune-coverage?as_of={as_of.isoformat()}", headers=headers)
+        assert response.status_code == 200
+        return response.get_json()
+
+    for as_of in (TODAY - timedelta(days=1), TODAY + timedelta(days=30)):  # also a month after loading
+        report = coverage(as_of)
+        percents = sorted(item["percent"] for item in report["items"])
+        assert percents[-1] > 30, as_of
+        assert any(25 <= percent < 30 for percent in percents), as_of
+        assert report["totals"]["percent"] > 0 and report["totals"]["covered_communes"] >= 20
+    # The rest of the country still has far to go.
+    assert sum(percent == 0 for percent in percents) > 25
