@@ -218,12 +218,17 @@ class ProductPhoto(MethodView):
         return ""
 
 
+class ProductExportArgs(ExportArgs):
+    include_drafts = ma.fields.Boolean(load_default=False, metadata={
+        "description": "Also drafts, to prepare listings before publishing them here. Archived products never."})
+
+
 @blp.route("/sellers/<id:seller_id>/products/export")
 class ProductExport(MethodView):
     @login_required
-    @blp.arguments(ExportArgs, location="query")
+    @blp.arguments(ProductExportArgs, location="query")
     @blp.doc(responses=FILE_RESPONSE)
     def get(self, args, seller_id):
-        """The shop's products as a marketplace mass-upload sheet."""
-        seller, header, rows = product_export.export_rows(current_user, seller_id)
+        """The shop's published products as a marketplace mass-upload sheet (Shopee, TikTok Shop: see README)."""
+        seller, header, rows = product_export.export_rows(current_user, seller_id, args["include_drafts"])
         return download(args["format"], f"san-pham-{seller.id}", header, rows, "Products")

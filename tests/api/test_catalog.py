@@ -217,7 +217,7 @@ def test_export_csv_opens_with_vietnamese_intact(client, market):
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][:6] == ["Ngành hàng", "Tên sản phẩm", "Mô tả", "SKU", "Giá (đồng)", "Tồn kho"]
-    assert len(rows[0]) == 6 + 9 + 4
+    assert len(rows[0]) == 6 + 9 + 4 + 1  # …, weight and size, brand (tests/api/test_exports.py)
     names = {row[1] for row in rows[1:]}
     assert names == {"Mật ong rừng Na Hang nguyên chất 500ml", "Chè Shan tuyết cổ thụ Hà Giang 200g"}
     assert all(row[6].startswith("http") for row in rows[1:])
@@ -229,7 +229,7 @@ def test_export_xlsx_opens_in_openpyxl(client, market):
     sheet = load_workbook(io.BytesIO(response.data)).active
     header = [cell.value for cell in sheet[1]]
     assert header[:6] == ["Category", "Product name", "Description", "SKU", "Price (VND)", "Stock"]
-    assert header[-4:] == ["Weight (g)", "Length (cm)", "Width (cm)", "Height (cm)"]
+    assert header[-5:] == ["Shipping weight (g)", "Length (cm)", "Width (cm)", "Height (cm)", "Brand"]
     assert sheet.max_row == 3
     prices = sorted(row[4] for row in sheet.iter_rows(min_row=2, values_only=True))
     assert prices == [180_000, 180_000]
