@@ -12,7 +12,8 @@ NAPAS_GUID = "A000000727"
 SERVICE_TRANSFER_TO_ACCOUNT = "QRIBFTTA"
 CURRENCY_VND = "704"
 COUNTRY = "VN"
-MAX_MEMO_LENGTH = 50
+# EMVCo's purpose of transaction (62.08) may hold 25 characters, and NAPAS banks cut longer notes.
+MAX_MEMO_LENGTH = 25
 
 # NAPAS bank identification numbers of banks households commonly use.
 BANKS = {
@@ -60,9 +61,18 @@ def crc16_ccitt(data: str) -> str:
 
 
 def clean_memo(memo):
-    """Banks accept plain ASCII transfer notes: no accents, no symbols."""
-    ascii_words = re.sub(r"[^a-z0-9 ]", " ", fold(memo or "")).split()
-    return " ".join(ascii_words)[:MAX_MEMO_LENGTH].strip().upper()
+    """Banks accept plain ASCII transfer notes: no accents ("đ" as "d"), no symbols, at most 25
+    characters, ending on a whole word ("Mật ong rừng Na Hang đơn 12" -> "MAT ONG RUNG NA HANG DON")."""
+    words = re.sub(r"[^a-z0-9 ]", " ", fold(memo or "")).split()
+    note = ""
+    for word in words:
+        longer = f"{note} {word}" if note else word
+        if len(longer) > MAX_MEMO_LENGTH:
+            break
+        note = longer
+    if not note and words:
+        note = words[0][:MAX_MEMO_LENGTH]  # one word longer than the whole note: its start
+    return note.upper()
 
 
 def payload(bank_bin, account_number, amount_vnd=None, memo=None):
