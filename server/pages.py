@@ -3,17 +3,16 @@
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, send_file, send_from_directory
-from flask_babel import format_currency, get_locale
+from flask_babel import force_locale, get_locale
 
 from server.errors import NotFound
-from server.services import catalog
-from server.services.products import photo_urls
+from server.services import product_page as product_pages
 from server.storage import InvalidKey, LocalStorage
-from server.urls import public_url
 
 blp = Blueprint("pages", __name__, template_folder="templates")
 
 DEMO_PHOTOS = "demo/photos/"
+PAGE_LOCALE, OG_LOCALE = "vi", "vi_VN"
 
 
 @blp.app_context_processor
@@ -42,17 +41,14 @@ def media(key):
 
 @blp.route("/p/<product_id>")
 def product_page(product_id):
-    """A product page to share on Zalo or Facebook, with OpenGraph tags for the link preview."""
-    try:
-        product = catalog.catalog_product(product_id)
-    except NotFound:
-        return render_template("product_missing.html"), 404
-    cover = photo_urls(product.photos[0])["large"] if product.photos else None
-    return render_template(
-        "product_page.html",
-        product=product,
-        page_url=public_url(f"/p/{product.id}"),
-        price=format_currency(product.price_vnd, "VND"),
-        cover=cover,
-        photos=[photo_urls(photo) for photo in product.photos],
-    )
+    """A product page to share on Zalo or Facebook: what a buyer needs to buy, and OpenGraph tags and
+    schema.org data for link previews and search engines.
+
+    Always in Vietnamese: the buyers are Vietnamese, and the crawlers that make link previews send
+    whatever Accept-Language they like (Facebook's asks for English)."""
+    with force_locale(PAGE_LOCALE):
+        try:
+            page = product_pages.product_page(product_id)
+        except NotFound:
+            return render_template("product_missing.html"), 404
+        return render_template("product_page.html", page=page, product=page.product, og_locale=OG_LOCALE)

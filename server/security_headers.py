@@ -48,10 +48,12 @@ def _photo_sources():
 
 
 def page_policy():
-    """Our own pages: no script at all, only their own nonce'd style, pictures from our photo origins."""
+    """Our own pages: no script at all, only their own nonce'd style, pictures from our photo origins
+    and inlined (the VietQR)."""
     return "; ".join((
         "default-src 'none'",
-        f"img-src {_photo_sources()}",
+        # data: for the shop's VietQR, a PNG of under 1 KB inlined rather than one more request on 3G.
+        f"img-src {_photo_sources()} data:",
         f"style-src 'nonce-{csp_nonce()}'",
         "base-uri 'none'",
         "form-action 'none'",
