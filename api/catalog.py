@@ -65,7 +65,9 @@ class CatalogProductSchema(ma.Schema):
     description = ma.fields.String(allow_none=True)
     category = ma.fields.String(allow_none=True)
     price_vnd = ma.fields.Integer(allow_none=True)
-    price_display = ma.fields.Function(price_display, metadata={"type": "string"})
+    price_display = ma.fields.Function(price_display, allow_none=True,
+                                       metadata={"type": "string", "example": "120.000 ₫",
+                                                 "description": "null when the product has no price."})
     unit = ma.fields.String(allow_none=True)
     weight_g = ma.fields.Integer(allow_none=True, metadata={"description": "Grams; null when not given."})
     length_cm = ma.fields.Integer(allow_none=True, metadata={"description": "Centimetres; null when not given."})
