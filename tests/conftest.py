@@ -215,3 +215,12 @@ def s3_endpoint():
         yield f"http://127.0.0.1:{port}"
     finally:
         server.stop()
+
+
+# The longest files are handed out first (pytest-xdist hands out files in collection order): collected
+# last, they kept one worker busy for minutes after the other had finished.
+LONGEST_FILES = ("tests/test_schemathesis.py",)
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in LONGEST_FILES)
