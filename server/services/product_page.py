@@ -4,7 +4,8 @@
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from flask_babel import format_currency, gettext as _
+from flask_babel import format_currency
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
