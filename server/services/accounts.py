@@ -117,7 +117,10 @@ def export_data(user):
         "sellers": [
             {"id": m.seller.id, "role": m.role, "kind": m.seller.kind, "name": m.seller.name,
              "commune_code": m.seller.commune_code, "address": m.seller.address,
-             "description": m.seller.description, "created_at": m.seller.created_at.isoformat()}
+             "description": m.seller.description, "created_at": m.seller.created_at.isoformat(),
+             # What its product pages show the public, the owner's phone among them.
+             "show_phone": m.seller.show_phone, "show_channels": m.seller.show_channels,
+             "show_vietqr": m.seller.show_vietqr}
             for m in memberships
         ],
         "payout_accounts": [

@@ -95,6 +95,8 @@ def test_export_holds_my_data(client, auth):
     assert export["user"]["full_name"] == "Lò Thị Mai"
     assert [c["version"] for c in export["consents"]] == ["2025-1"]
     assert export["sellers"][0]["address"] == "Thôn Nà Mỏ"
+    # Whether the shop's product pages show the phone is part of what is held about the person.
+    assert export["sellers"][0]["show_phone"] is False
     assert {"account.consent_recorded", "seller.created"} <= {e["action"] for e in export["activity"]}
 
 
