@@ -102,14 +102,15 @@ class _XlsxWriter:
 
     def __init__(self, sheet):
         self.sheet = sheet
+        self.rows = 0  # counted here: the sheet's max_row reads every cell, each time
         language = str(get_locale() or "vi")
         self.date_format = DATE_FORMATS.get(language, ISO_DATE_FORMAT)
         self.datetime_format = DATETIME_FORMATS.get(language, ISO_DATETIME_FORMAT)
 
     def append(self, values, font=None):
-        originals = list(values)
-        self.sheet.append([_xlsx_value(value) for value in originals])
-        for cell, original in zip(self.sheet[self.sheet.max_row], originals, strict=False):
+        self.rows += 1
+        for column, original in enumerate(values, start=1):
+            cell = self.sheet.cell(row=self.rows, column=column, value=_xlsx_value(original))
             if isinstance(cell.value, str):
                 # openpyxl would store "=…" as a formula and "#N/A" as an error: text stays text.
                 cell.data_type = "s"

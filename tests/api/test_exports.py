@@ -184,6 +184,27 @@ def test_new_active_csv_has_title_filters_header_rows_and_totals(client, app, ma
                                            *expected["new_active_by"].values(), *expected["active_total_by"].values())]
 
 
+@pytest.mark.parametrize("group_by", ["commune", "province", "union", "cohort", "month"])
+def test_every_grouping_ends_with_the_json_totals(client, app, manager, branch, group_by):
+    with app.app_context():
+        cohort = CohortFactory(union_id=branch)
+        for kind in ("household", "household", "cooperative"):
+            shop = active_seller(kind=kind)
+            CohortMemberFactory(cohort_id=cohort.id, user_id=shop.owner_id, seller_id=shop.id,
+                                enrolled_by_id=shop.owner_id, enrolled_at=utc(2026, 11, 2))
+    query = {"group_by": group_by, "by": "kind", "from": "2026-10-01", "to": "2026-11-30"}
+    expected = report(client, manager, "new-active-sellers", **query).get_json()
+    rows = csv_rows(report(client, manager, "new-active-sellers", format="csv", **query))
+    header, body, totals = rows[2], rows[3:-1], rows[-1]
+    assert len(body) == len(expected["items"]) and totals[0] == "Tổng cộng"
+    in_file = {title: totals[header.index(title)] for title in (
+        "Người bán mới hoạt động", "Người bán đang hoạt động", "Người bán mới hoạt động – hợp tác xã")}
+    assert in_file == {"Người bán mới hoạt động": str(expected["totals"]["new_active"]),
+                       "Người bán đang hoạt động": str(expected["totals"]["active_total"]),
+                       "Người bán mới hoạt động – hợp tác xã": str(expected["totals"]["new_active_by"]["cooperative"])}
+    assert (in_file["Người bán mới hoạt động"], in_file["Người bán đang hoạt động"]) == ("3", "3")
+
+
 def test_union_rows_say_the_union_by_name_in_the_reader_language(client, app, manager, branch):
     with app.app_context():
         cohort = CohortFactory(union_id=branch, name="Lớp Nà Hang")
