@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 import config
 from server.extensions import api, babel, compress, db, jwt, limiter, migrate
+from server.json_responses import OrjsonProvider
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -16,12 +17,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 def create_app(settings=None):
     """Build the app from environment variables, or from `settings` when given (tests)."""
     app = Flask(__name__, instance_relative_config=True)
+    app.json = OrjsonProvider(app)
     app.config.update(config.from_environment() if settings is None else settings)
     config.check_production(app.config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config))
     app.config.update(_api_settings())
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
 
     register_extensions(app)
     register_blueprints(app)
@@ -48,6 +48,8 @@ def _api_settings():
         "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
         "SWAGGER_UI_ASSETS": swagger_ui_bundle.swagger_ui_path,
         "API_SPEC_OPTIONS": {
+            # Relative: the document describes whichever server serves it.
+            "servers": [{"url": "/", "description": "This server (paths start with /api/v1)."}],
             "components": {
                 "securitySchemes": {
                     "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
