@@ -26,6 +26,8 @@ class Blueprint(flask_smorest.Blueprint):
 
 BEARER = [{"bearerAuth": []}]
 UNAUTHORIZED = {"401": {"$ref": "#/components/responses/DEFAULT_ERROR"}}
+# The 403 of SPEC §5, for `@blp.alt_response(403, description=ROLE_MAY_NOT)`.
+ROLE_MAY_NOT = "The caller may see this, but their role may not do it."
 
 
 def login_required(view):

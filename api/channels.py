@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
-from api.access import Blueprint, Trimmed, login_required
+from api.access import ROLE_MAY_NOT, Blueprint, Trimmed, login_required
 from api.pagination import PageArgs, page_of
 from server.pagination import paginate
 from server.services import commerce
@@ -38,6 +38,7 @@ class Channels(MethodView):
     @blp.arguments(ChannelCreateSchema)
     @blp.response(201, ChannelSchema)
     @blp.alt_response(200, schema=ChannelSchema, description="This link was already saved.")
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def post(self, body, seller_id):
         """Add a link to the shop on Shopee, Zalo, a provincial floor…"""
         link, created = commerce.add_channel(current_user, seller_id, body["channel"], body["url"])
@@ -48,6 +49,7 @@ class Channels(MethodView):
 class ChannelDetail(MethodView):
     @login_required
     @blp.response(204)
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def delete(self, seller_id, channel_id):
         """Remove a link."""
         commerce.delete_channel(current_user, seller_id, channel_id)

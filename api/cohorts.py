@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
-from api.access import Blueprint, Day, Digits, ExportArgs, MobilePhone, Trimmed, login_required
+from api.access import ROLE_MAY_NOT, Blueprint, Day, Digits, ExportArgs, MobilePhone, Trimmed, login_required
 from api.invitations import SentInvitationSchema
 from api.me import ConsentRequestSchema
 from api.pagination import PageArgs, page_of
@@ -138,6 +138,7 @@ class Cohorts(MethodView):
     @login_required
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(CohortSchema))
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def get(self, args):
         """My cohorts: those I train, or all of my branch as union admin."""
         return paginate(cohorts.list_cohorts(current_user), args["page"], args["page_size"])
@@ -145,6 +146,7 @@ class Cohorts(MethodView):
     @login_required
     @blp.arguments(CohortCreateSchema)
     @blp.response(201, CohortDetailSchema)
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def post(self, body):
         """Create a cohort of my union branch (trainer, union admin)."""
         return cohorts.create_cohort(current_user, **body)
@@ -164,6 +166,7 @@ class CohortTrainers(MethodView):
     @login_required
     @blp.arguments(TrainersSchema)
     @blp.response(200, CohortDetailSchema)
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def put(self, body, cohort_id):
         """Choose the trainers who run the cohort (union admin)."""
         return cohorts.set_trainers(current_user, cohort_id, body["trainer_ids"])
@@ -251,8 +254,7 @@ class MyCohortSchema(ma.Schema):
     union_name = ma.fields.Function(lambda m: places.union_display_name(m.cohort.union), metadata={"type": "string"})
     starts_on = ma.fields.Date(attribute="cohort.starts_on")
     ends_on = ma.fields.Date(attribute="cohort.ends_on", allow_none=True)
-    trainers = ma.fields.Function(lambda m: TrainerSchema(many=True).dump(m.cohort.trainers),
-                                  metadata={"type": "array", "items": {"type": "object"}})
+    trainers = ma.fields.List(ma.fields.Nested(TrainerSchema), attribute="cohort.trainers")
     accepted_at = ma.fields.DateTime(allow_none=True, metadata={"description": "When I joined the cohort."})
 
 

@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
-from api.access import Blueprint, Digits, Trimmed, login_required
+from api.access import ROLE_MAY_NOT, Blueprint, Digits, Trimmed, login_required
 from server import vietqr
 from server.services import commerce
 
@@ -49,6 +49,7 @@ class BankSchema(ma.Schema):
 class Payout(MethodView):
     @login_required
     @blp.response(200, PayoutSchema)
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def get(self, seller_id):
         """The shop's payout account."""
         return commerce.get_payout(current_user, seller_id)
@@ -56,6 +57,7 @@ class Payout(MethodView):
     @login_required
     @blp.arguments(PayoutUpdateSchema)
     @blp.response(200, PayoutSchema)
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def put(self, body, seller_id):
         """Set the bank account buyers pay into (owner only)."""
         return commerce.set_payout(current_user, seller_id, **body)
@@ -66,6 +68,7 @@ class VietQr(MethodView):
     @login_required
     @blp.arguments(VietQrArgs, location="query")
     @blp.response(200, VietQrSchema)
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def get(self, args, seller_id):
         """A VietQR code buyers scan with any banking app, with amount and note when given."""
         return commerce.vietqr_for(current_user, seller_id, args.get("amount"), args.get("memo"))

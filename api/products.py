@@ -8,14 +8,14 @@ from flask.views import MethodView
 from flask_babel import get_locale
 from flask_jwt_extended import current_user
 
-from api.access import Blueprint, ExportArgs, Trimmed, login_required
+from api.access import ROLE_MAY_NOT, Blueprint, ExportArgs, Trimmed, login_required
 from api.pagination import PageArgs, page_of
 from server.body_limits import MB, body_limit
 from server.pagination import paginate
 from server.permissions import Permission
 from server.services import product_export, products
 from server.services.categories import CATEGORIES
-from server.services.photo_processing import hint_message
+from server.services.photo_processing import DERIVATIVE_SIZES, HINT_MESSAGES, hint_message
 from server.spreadsheets import FILE_RESPONSE, download
 from server.urls import public_url
 
@@ -46,8 +46,23 @@ def share_url(product):
     return public_url(f"/p/{product.id}")
 
 
+PHOTO_URLS = {
+    "type": "object",
+    "properties": {size: {"type": "string", "description": f"The JPEG, longest side at most {pixels} px."}
+                   for size, pixels in DERIVATIVE_SIZES.items()},
+    "required": list(DERIVATIVE_SIZES),
+    "description": "Absolute addresses of the photo's sizes.",
+}
+PHOTO_HINT = {
+    "type": "object",
+    "properties": {"code": {"type": "string", "enum": list(HINT_MESSAGES)},
+                   "message": {"type": "string", "description": "The hint in the caller's language."}},
+    "required": ["code", "message"],
+}
+
+
 def photo_urls_field():
-    return ma.fields.Function(products.photo_urls, metadata={"type": "object"})
+    return ma.fields.Function(products.photo_urls, metadata=PHOTO_URLS)
 
 
 class PhotoSchema(ma.Schema):
@@ -58,7 +73,7 @@ class PhotoSchema(ma.Schema):
     urls = photo_urls_field()
     hints = ma.fields.Function(
         lambda photo: [{"code": code, "message": str(hint_message(code))} for code in photo.hints],
-        metadata={"type": "array", "items": {"type": "object"}},
+        metadata={"type": "array", "items": PHOTO_HINT},
     )
 
 
@@ -141,6 +156,7 @@ class SellerProducts(MethodView):
     @blp.arguments(ProductCreateSchema, required=False)  # no body: an empty draft
     @blp.response(201, ProductSchema)
     @blp.alt_response(409, description="This id was used for a different product.")
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def post(self, body, seller_id):
         """Create a product (a draft unless `status` says otherwise). Retries with the same id are safe."""
         product, _created = products.create_product(current_user, seller_id, body)
@@ -158,12 +174,14 @@ class ProductDetail(MethodView):
     @login_required
     @blp.arguments(ProductChangeSchema, required=False)  # no body: no change
     @blp.response(200, ProductSchema)
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def patch(self, changes, product_id):
         """Change a product; owner and cooperative members may."""
         return products.update_product(current_user, product_id, changes)
 
     @login_required
     @blp.response(204)
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def delete(self, product_id):
         """Delete a product and its photos."""
         products.delete_product(current_user, product_id)
@@ -175,6 +193,7 @@ class ProductPublish(MethodView):
     @login_required
     @blp.response(200, ProductSchema)
     @blp.alt_response(422, description="`errors` lists what is missing: title, price_vnd, photos, category.")
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def post(self, product_id):
         """Put the product in the public catalog."""
         return products.publish(current_user, product_id)
@@ -191,6 +210,7 @@ class ProductPhotos(MethodView):
     @blp.alt_response(409, description="This id belongs to another product's photo.")
     @blp.alt_response(413, description="Over 15 MB.")
     @blp.alt_response(415, description="Not a JPEG, PNG or WebP image.")
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def post(self, upload, product_id):
         """Upload a photo (multipart `file`, optional client `id`); metadata and GPS are removed, three sizes are stored."""
         photo, created = products.add_photo(current_user, product_id, upload["file"].read(), upload.get("id"))
@@ -202,6 +222,7 @@ class ProductPhotoOrder(MethodView):
     @login_required
     @blp.arguments(PhotoOrderSchema)
     @blp.response(200, ProductSchema)
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def put(self, body, product_id):
         """Set the order of the photos; the first is the cover."""
         return products.reorder_photos(current_user, product_id, body["photo_ids"])
@@ -212,6 +233,7 @@ class ProductPhotoOrder(MethodView):
 class ProductPhoto(MethodView):
     @login_required
     @blp.response(204)
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def delete(self, product_id, photo_id):
         """Remove a photo and its files."""
         products.delete_photo(current_user, product_id, str(photo_id))

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_babel import format_currency
 from flask_jwt_extended import current_user
 
-from api.access import Blueprint, Day, login_required
+from api.access import ROLE_MAY_NOT, Blueprint, Day, login_required
 from api.pagination import PageArgs, page_of
 from server.pagination import paginate
 from server.services import commerce
@@ -54,6 +54,7 @@ class Sales(MethodView):
     @blp.response(201, SaleSchema)
     @blp.alt_response(200, schema=SaleSchema, description="Already recorded: the first result again.")
     @blp.alt_response(409, description="This id was used for a different sale.")
+    @blp.alt_response(403, description=ROLE_MAY_NOT)
     def post(self, body, seller_id):
         """Record a sale."""
         sale, created = commerce.record_sale(current_user, seller_id, body)

@@ -33,7 +33,8 @@ class MemberAddedSchema(AddedSchema):
     phone = ma.fields.Function(lambda m: m.phone if is_invitation(m) else m.user.phone,
                                metadata={"type": "string"})
     role = ma.fields.String(required=True, metadata={"enum": ["owner", *sellers.MEMBER_ROLES]})
-    added_at = ma.fields.Function(lambda m: m.created_at if is_invitation(m) else m.added_at,
+    # ISO 8601 as every time of the API (SPEC §5), not the HTTP date Flask writes for a bare datetime.
+    added_at = ma.fields.Function(lambda m: (m.created_at if is_invitation(m) else m.added_at).isoformat(),
                                   metadata={"type": "string", "format": "date-time"})
 
 
@@ -149,6 +150,7 @@ class SellerMember(MethodView):
     @blp.response(204)
     @blp.alt_response(403, description="Only the owner takes others out.")
     @blp.alt_response(404, description="No such seller or member, or not yours.")
+    @blp.alt_response(422, description="The owner cannot leave the cooperative.")
     def delete(self, seller_id, user_id):
         """Leave the cooperative (a member, for themselves), or take someone out of it (owner)."""
         sellers.remove_member(current_user, seller_id, user_id)

@@ -1,6 +1,7 @@
 """Domain errors, and the one JSON error shape every failure is answered with."""
 
 import logging
+import re
 import threading
 import time
 
@@ -116,12 +117,48 @@ class ErrorSchema(ma.Schema):
                                                      "were at fault."})
 
 
+# Errors that every operation of a kind may answer, whatever its view: documented on each such operation
+# (a view's own description of the same status wins).
+PATH_NOT_FOUND = {"description": "Nothing by this id, or nothing the caller may see."}
+BODY_TOO_LARGE = {"description": "The body is larger than this operation accepts; nothing was read."}
+BODY_UNREADABLE = {"description": "The body is not JSON that can be read: malformed, nested too deeply, or a "
+                                  "number with too many digits."}
+
+
 class ErrorResponsesPlugin(BasePlugin):
     """Every error response of an operation documents the error shape, also those declared with only a
-    description (`@blp.alt_response(404, description=...)`): the API answers all of them with it."""
+    description (`@blp.alt_response(404, description=...)`): the API answers all of them with it. Errors
+    common to a kind of operation are documented on each of them: 404 where the path names something,
+    413 where a body is sent, 400 where that body is JSON."""
 
     def operation_helper(self, path=None, operations=None, **kwargs):
         for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            # flask-smorest writes some statuses as integers, others as text.
+            documented = {str(status) for status in responses}
+            common = {}
+            if "{" in (path or ""):
+                common["404"] = PATH_NOT_FOUND
+            body = operation.get("requestBody")
+            if body:
+                common["413"] = BODY_TOO_LARGE
+                if "application/json" in body.get("content", {}):
+                    common["400"] = BODY_UNREADABLE
+            for status, response in common.items():
+                if status not in documented:
+                    responses[status] = dict(response)
+
+
+class OperationNamesPlugin(BasePlugin):
+    """An operationId for every operation, made from its method and path (`get_sellers_seller_id_products`):
+    what generated clients name their functions after. Public operations say `security: []`, so that
+    a reader (and Redocly) sees no sign-in is needed rather than guessing."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        words = re.findall(r"[a-z0-9]+", (path or "").removeprefix("/api/v1").lower())
+        for method, operation in (operations or {}).items():
+            operation.setdefault("operationId", "_".join([method, *words]))
+            operation.setdefault("security", [])
             for status, response in operation.get("responses", {}).items():
                 if str(status).isdigit() and int(status) >= 400 and isinstance(response, dict) \
                         and "$ref" not in response and "content" not in response:
@@ -144,8 +181,13 @@ class JsonErrorApi(Api):
 
     def _init_spec(self, *, extra_plugins=None, **options):
         self._undocumented = []
-        super()._init_spec(extra_plugins=[*(extra_plugins or ()), ErrorResponsesPlugin()], **options)
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), ErrorResponsesPlugin(), OperationNamesPlugin()],
+                           **options)
         self.ma_plugin.converter.add_attribute_function(null_among_choices)
+
+    def _register_pagination_header(self):
+        """Lists say their page in the body (SPEC §5), never in flask-smorest's X-Pagination header: its
+        schema would be an unused component of the document."""
 
     # The OpenAPI document is written when it is first read, not when the app is built: documenting
     # 18 blueprints was two thirds of create_app, paid by every gunicorn worker at start and by every

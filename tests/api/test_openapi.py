@@ -70,4 +70,15 @@ def test_signed_in_routes_declare_bearer_auth(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert document["paths"]["/api/v1/me"]["get"]["security"] == [{"bearerAuth": []}]
-    assert "security" not in document["paths"]["/api/v1/provinces"]["get"]
+    # Public operations say so: no sign-in needed.
+    assert document["paths"]["/api/v1/provinces"]["get"]["security"] == []
+
+
+def test_every_operation_has_its_own_operation_id(client):
+    """What generated clients name their functions after (tests/test_generated_client.py)."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    ids = [operation["operationId"] for operations in document["paths"].values()
+           for method, operation in operations.items() if method != "parameters"]
+    assert len(ids) == len(set(ids))
+    assert document["paths"]["/api/v1/sellers/{seller_id}/products"]["post"]["operationId"] == \
+        "post_sellers_seller_id_products"
