@@ -24,6 +24,7 @@ from server.extensions import db
 from server.models import UnionBranch, User
 from server.services.auth import start_session
 from tests.factories import RoleGrantFactory, UserFactory
+from tests.openapi_contract import checking_test_clients
 
 REFERENCE_TABLES = {"provinces", "communes", "union_branches"}
 
@@ -61,6 +62,14 @@ def _reset_postgresql(url):
         pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL cannot be reached: {error}", 1)
     finally:
         engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _responses_follow_the_document():
+    """Every response a test client gets from the API must be what /api/v1/openapi.json says
+    (tests/openapi_contract.py): the document cannot drift from the API."""
+    with checking_test_clients():
+        yield
 
 
 @pytest.fixture(scope="session")
