@@ -23,9 +23,10 @@ timeout = 30
 # On a deploy or restart, requests in flight get this long to finish.
 graceful_timeout = 30
 # Workers are replaced after this many requests (with jitter, not all at once), so that a slow
-# leak in a library never grows without end.
-max_requests = 2000
-max_requests_jitter = 200
+# leak in a library never grows without end. At 2,000 a busy worker was replaced every second or two,
+# each new one opening its database connections and filling its caches again.
+max_requests = 10000
+max_requests_jitter = 1000
 
 # The request limits gunicorn enforces before the app reads anything (gunicorn's defaults, said out
 # loud): a request line of 4 KB (longer: 414), at most 100 header fields of 8 KB each (more: 431).
