@@ -161,6 +161,9 @@ class FeedArgs(ma.Schema):
 class FeedProductSchema(CatalogProductSchema):
     """A product as floors take it: the catalog's entry, with what they need to sell it."""
 
+    title = ma.fields.String(required=True, allow_none=True, metadata={
+        "description": "null for a product taken down because its seller erased their account: the feed "
+                       "keeps its id and status, so floors take it down, and nothing that could name them."})
     stock = ma.fields.Integer(allow_none=True, metadata={
         "description": "How many the seller has; null when the seller does not count (sell while in stock)."})
     availability = ma.fields.String(required=True, metadata={

@@ -7,14 +7,15 @@ from server.clock import now
 from server.errors import InvalidInput
 from server.extensions import db
 from server.models import (
-    AuditEvent, Channel, Consent, Invitation, LessonProgress, OtpChallenge, PayoutAccount, Product, Province,
-    QuizAttempt, RoleGrant, Sale, Seller, SellerMember, UnionBranch,
+    AuditEvent, Channel, Consent, Invitation, LessonProgress, OtpChallenge, PayoutAccount, Product, ProductPhoto,
+    Province, QuizAttempt, RoleGrant, Sale, Seller, SellerMember, UnionBranch,
 )
 from server.permissions import STAFF_ROLES, Role
 from server.phones import normalize_mobile
 from server.services.places import normalize_province_code
 from server.services import audit
 from server.services.auth import revoke_all_sessions, user_with_phone
+from server.services.products import delete_files
 
 CONSENT_PURPOSES = ("account", "training", "listing", "programme_statistics", "sms")
 GENDERS = ("female", "male", "other")
@@ -167,15 +168,21 @@ def export_data(user):
 def erase(user):
     """Erase personal data but keep anonymous records (gender, commune, dates) so counts stay right."""
     moment = now()
+    photo_keys = []
     for seller in db.session.scalars(select(Seller).where(Seller.owner_id == user.id)):
         seller.name = ERASED_NAME
         seller.address = None
         seller.description = None
         seller.erased_at = moment
-        # Take the shop's products off the catalog; feeds see them archived.
+        # Take the shop's products off the catalog; feeds see them archived, without the words and
+        # photos that may show or name the family (kept: category, price and place, for the counts).
+        products = select(Product.id).where(Product.seller_id == seller.id)
+        photos = db.session.scalars(select(ProductPhoto).where(ProductPhoto.product_id.in_(products))).all()
+        photo_keys += [key for photo in photos for key in photo.keys.values()]
+        db.session.execute(delete(ProductPhoto).where(ProductPhoto.product_id.in_(products)))
         db.session.execute(
-            update(Product).where(Product.seller_id == seller.id, Product.status != "archived")
-            .values(status="archived", updated_at=moment)
+            update(Product).where(Product.seller_id == seller.id)
+            .values(status="archived", title=None, description=None, sku=None, search_text="", updated_at=moment)
         )
         # Bank details and links to profiles elsewhere identify the person: gone with them.
         db.session.execute(delete(PayoutAccount).where(PayoutAccount.seller_id == seller.id))
@@ -192,6 +199,7 @@ def erase(user):
     revoke_all_sessions(user)
     audit.record("account.erased", actor=user, subject=user)
     db.session.commit()
+    delete_files(photo_keys)
 
 
 def create_staff_user(raw_phone, role, union_id=None, province_codes=(), national=False, actor=None):

@@ -112,7 +112,7 @@ def delete_product(user, product_id):
     keys = [key for photo in product.photos for key in photo.keys.values()]
     db.session.delete(product)
     db.session.commit()
-    _delete_files(keys)
+    delete_files(keys)
 
 
 def missing_for_publishing(product):
@@ -188,12 +188,12 @@ def add_photo(user, product_id, data, photo_id=None):
         db.session.rollback()
         stored = _photo_under_id(db.session.get(Product, product_id), photo_id)
         if stored is None:
-            _delete_files(keys.values())
+            delete_files(keys.values())
             raise
         return stored, False
     except Exception:
         db.session.rollback()
-        _delete_files(keys.values())
+        delete_files(keys.values())
         raise
     return photo, True
 
@@ -232,10 +232,11 @@ def delete_photo(user, product_id, photo_id):
         product.status = "draft"
     product.updated_at = now()
     db.session.commit()
-    _delete_files(keys)
+    delete_files(keys)
 
 
-def _delete_files(keys):
+def delete_files(keys):
+    """Delete stored files once the rows naming them are gone; a file left behind is only logged."""
     for key in keys:
         try:
             storage().delete(key)

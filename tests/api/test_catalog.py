@@ -277,3 +277,19 @@ def test_demo_photo_records_show_a_stand_in_picture(client):
     response = client.get("/media/demo/photos/abc/def/large.jpg")
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
     assert client.get("/media/photos/abc/def/large.jpg").status_code == 404
+
+
+def test_an_erased_sellers_products_leave_the_feed_as_bare_takedowns(client, market, app):
+    """The feed tells floors to take them down, without the words and photos that could name the family;
+    the photo files are gone too."""
+    silk_photo = market["silk"]["photos"][0]["urls"]["large"].split("/media/", 1)[1]
+    assert client.get(f"/media/{silk_photo}").status_code == 200
+    client.delete("/api/v1/me", headers=market["lan"].headers)
+    items = {i["id"]: i for i in client.get("/api/v1/feeds/products").get_json()["items"]}
+    silk = items[market["silk"]["id"]]
+    assert (silk["status"], silk["availability"], silk["title"], silk["description"], silk["photos"]) == \
+        ("archived", "out_of_stock", None, None, [])
+    assert silk["seller"]["name"] != "Hộ chị Lan"
+    assert client.get(f"/media/{silk_photo}").status_code == 404
+    assert market["draft"]["id"] not in items
+    assert "Khăn lụa" not in client.get("/api/v1/feeds/products.xml").get_data(as_text=True)
