@@ -24,9 +24,14 @@ from urllib.parse import urljoin
 import brotli
 from flask.testing import FlaskClient
 from openapi_core import Config, OpenAPI
-from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+from openapi_core.exceptions import OpenAPIError
+from openapi_core.templating.media_types.finders import MediaTypeFinder
 from openapi_core.templating.paths.exceptions import PathError
+from openapi_core.templating.responses.finders import ResponseFinder
+from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 from openapi_schema_validator import OAS30Validator
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import HTTPException
 
 API_PREFIX = "/api/v1/"
 DOCUMENT_PATH = "/api/v1/openapi.json"
@@ -50,18 +55,22 @@ class Contract:
         self.document = document
         # Forbid what the schemas do not name: a field the API sends but does not document is a failure.
         self.openapi = OpenAPI.from_dict(document, config=Config(additional_properties_default_policy="forbid"))
-        self.finder = self.openapi.response_validator.path_finder
+        self.validator = self.openapi.response_validator
+        self.finder = self.validator.path_finder
+        self.found = {}
+        self.body_validators = {}
         error = document["components"]["schemas"]["Error"]
         self.error_validator = OAS30Validator({**error, "additionalProperties": False})
 
-    def check(self, response):
-        """Raise ContractBroken, saying what differs, when the document does not describe the response."""
+    def check(self, response, application):
+        """Raise ContractBroken, saying what differs, when the document does not describe the response
+        `application` (a Flask app) gave."""
         request = response.request
         if request.method in UNCHECKED_METHODS or request.path.startswith(NOT_API):
             return
         where = f"{request.method} {request.full_path.rstrip('?')} → {response.status_code}"
         try:
-            found = self.finder.find(request.method.lower(), urljoin(request.host_url, request.path))
+            found = self._find(application, request)
         except PathError:
             if request.path.startswith(API_PREFIX):
                 self._check_undocumented_route(response, where)
@@ -76,7 +85,8 @@ class Contract:
         self._check_status(response, operation, f"{where} ({request.method} {template})")
         body = _body(response)
         if response.is_json:
-            self._check_json(request, response, body, f"{where} ({request.method} {template})")
+            self._check_json(response, body, found.operation, f"{where} ({request.method} {template})",
+                             (template, request.method, response.status_code, response.mimetype))
         else:
             self._check_other(response, operation, body, f"{where} ({request.method} {template})")
 
@@ -96,13 +106,59 @@ class Contract:
         raise ContractBroken(f"{where}: status {status} is not documented (documented: {documented}); "
                              f"body: {response.get_data(as_text=True)[:300]}")
 
-    def _check_json(self, request, response, body, where):
-        checked = _Decoded(response, body)
+    def _find(self, application, request):
+        """The document's operation for a request, looked up once per Flask route and method: openapi-core's
+        own lookup (in validate_response) tries every path of the document on every response."""
         try:
-            self.openapi.validate_response(_Asked(request), checked)
-        except Exception as error:  # openapi-core raises one of many classes, each saying what differs
-            raise ContractBroken(f"{where}: the response breaks the document: {_explain(error)}; "
-                                 f"body: {body[:300].decode(errors='replace')}") from None
+            rule, _ = application.url_map.bind_to_environ(request.environ).match(return_rule=True)
+            key = (request.method, rule.rule)
+        except HTTPException:  # no route (404) or not with this method (405): the path itself
+            key = (request.method, request.path)
+        if key not in self.found:
+            try:
+                self.found[key] = self.finder.find(request.method.lower(), urljoin(request.host_url, request.path))
+            except PathError as error:
+                self.found[key] = error
+        if isinstance(self.found[key], PathError):
+            raise self.found[key]
+        return self.found[key]
+
+    def _check_json(self, response, body, operation, where, key):
+        if key not in self.body_validators:
+            try:
+                self.body_validators[key] = self._body_validator(operation, response.status_code, response.mimetype)
+            except OpenAPIError as error:  # no such response or content type: say which
+                raise ContractBroken(f"{where}: {error}") from None
+        body_validator, has_headers = self.body_validators[key]
+        problems = []
+        if body_validator is None:  # nothing documented (a 204): nothing sent
+            _require(not body, f"{where}: a body ({response.mimetype}) where the document shows none")
+        else:
+            try:
+                body_validator.validate(json.loads(body))
+            except InvalidSchemaValue as error:
+                problems = [_say(schema_error) for schema_error in error.schema_errors]
+        if has_headers:
+            headers = Headers(response.headers)
+            problems += [_explain(error)
+                         for error in self.validator._iter_headers_errors(response.status_code, headers, operation)]
+        _require(not problems, f"{where}: the response breaks the document: {'; '.join(problems)}; "
+                               f"body: {body[:300].decode(errors='replace')}")
+
+    def _body_validator(self, operation, status, mimetype):
+        """openapi-core's validator of one response's schema, made once for the session: making it is most of
+        the cost of openapi-core's validate_response, which makes it again for every response."""
+        documented = ResponseFinder(operation / "responses").find(str(status))
+        if "content" not in documented:
+            return None, "headers" in documented
+        _, _, media_type = MediaTypeFinder(documented / "content").find(mimetype)
+        schema_validator = self.validator.schema_validators_factory.create(
+            self.validator.spec, media_type / "schema",
+            format_validators=self.validator.format_validators,
+            extra_format_validators=self.validator.extra_format_validators,
+            forbid_unspecified_additional_properties=True,
+        )
+        return schema_validator, "headers" in documented
 
     def _check_other(self, response, operation, body, where):
         documented = operation["responses"].get(str(response.status_code), {})
@@ -118,27 +174,6 @@ class Contract:
             section, name = item["$ref"].split("/")[-2:]
             item = self.document["components"][section][name]
         return item
-
-
-class _Asked(WerkzeugOpenAPIRequest):
-    """The request as openapi-core reads it to find the operation: its body was read by the app already,
-    and only the response is checked."""
-
-    @property
-    def body(self):
-        return None
-
-
-class _Decoded(WerkzeugOpenAPIResponse):
-    """The response as openapi-core reads it, with its body uncompressed when it was sent compressed."""
-
-    def __init__(self, response, body):
-        super().__init__(response)
-        self._body = body
-
-    @property
-    def data(self):
-        return self._body
 
 
 def _body(response):
@@ -197,7 +232,7 @@ def checking_test_clients():
     def open_checked(self, *args, **kwargs):
         response = open_unchecked(self, *args, **kwargs)
         if getattr(response, "request", None) is not None:
-            _contract_of(self, open_unchecked).check(response)
+            _contract_of(self, open_unchecked).check(response, self.application)
         return response
 
     FlaskClient.open = open_checked

@@ -23,32 +23,32 @@ def document(real_document):
     return copy.deepcopy(real_document)
 
 
-def broken(document, response):
+def broken(document, response, client):
     with pytest.raises(ContractBroken) as failure:
-        Contract(document).check(response)
+        Contract(document).check(response, client.application)
     return str(failure.value)
 
 
 def test_the_real_document_describes_the_real_answer(real_document, client, auth):
-    Contract(real_document).check(client.get("/api/v1/me", headers=auth.person().headers))
+    Contract(real_document).check(client.get("/api/v1/me", headers=auth.person().headers), client.application)
 
 
 def test_a_field_the_document_does_not_name(document, client, auth):
     del document["components"]["schemas"]["Me"]["properties"]["roles"]
-    message = broken(document, client.get("/api/v1/me", headers=auth.person().headers))
+    message = broken(document, client.get("/api/v1/me", headers=auth.person().headers), client)
     assert "GET /api/v1/me → 200" in message and "'roles' was unexpected" in message
 
 
 def test_a_null_the_document_does_not_allow(document, client, auth):
     # The first finding: a new user's /me has no name, and a schema that forgot null broke clients.
     del document["components"]["schemas"]["Me"]["properties"]["full_name"]["nullable"]
-    message = broken(document, client.get("/api/v1/me", headers=auth.person(full_name=None).headers))
+    message = broken(document, client.get("/api/v1/me", headers=auth.person(full_name=None).headers), client)
     assert "at full_name: None is not of type 'string'" in message
 
 
 def test_a_status_the_operation_does_not_list(document, client):
     del document["paths"]["/api/v1/me"]["get"]["responses"]["401"]
-    message = broken(document, client.get("/api/v1/me"))
+    message = broken(document, client.get("/api/v1/me"), client)
     assert "GET /api/v1/me → 401 (GET /api/v1/me): status 401 is not documented (documented: 200)" in message
 
 
@@ -59,11 +59,11 @@ def test_a_content_type_the_response_does_not_name(document, client, auth):
     assert export.mimetype == "text/csv"
     operation = document["paths"]["/api/v1/sellers/{seller_id}/products/export"]["get"]
     del operation["responses"]["200"]["content"]["text/csv"]
-    assert "content type text/csv is not documented" in broken(document, export)
+    assert "content type text/csv is not documented" in broken(document, export, client)
 
 
 def test_an_api_path_the_document_does_not_have_must_answer_an_error(document, client):
-    Contract(document).check(client.get("/api/v1/no-such-thing"))
+    Contract(document).check(client.get("/api/v1/no-such-thing"), client.application)
     del document["paths"]["/api/v1/provinces"]
-    message = broken(document, client.get("/api/v1/provinces"))
+    message = broken(document, client.get("/api/v1/provinces"), client)
     assert "GET /api/v1/provinces → 200: the document has no such operation" in message
