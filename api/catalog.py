@@ -3,6 +3,7 @@
 import marshmallow as ma
 from flask import Response, jsonify, request, url_for
 from flask.views import MethodView
+from flask_babel import force_locale
 
 from api.access import Blueprint, MOMENT_RANGE
 from api.pagination import PageArgs, page_of
@@ -158,6 +159,12 @@ class FeedArgs(ma.Schema):
     limit = ma.fields.Integer(load_default=catalog.FEED_PAGE_SIZE, validate=ma.validate.Range(1, 500))
 
 
+class MerchantFeedArgs(ma.Schema):
+    province = ma.fields.String(validate=ma.validate.Regexp(r"^\d{1,2}$"))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(1, 10_000))
+    limit = ma.fields.Integer(load_default=catalog.MERCHANT_FEED_PAGE_SIZE, validate=ma.validate.Range(1, 5000))
+
+
 class FeedProductSchema(CatalogProductSchema):
     """A product as floors take it: the catalog's entry, with what they need to sell it."""
 
@@ -219,8 +226,9 @@ class ProductFeed(MethodView):
 MERCHANT_FEED_RESPONSE = {
     "200": {
         "description": "RSS 2.0 with Google's `g:` namespace (http://base.google.com/ns/1.0), as Google Merchant "
-                       "Center and Meta catalogs read it. Products without a title, a price or a photo are left "
-                       "out; the next page is the channel's `atom:link rel=\"next\"`.",
+                       "Center and Meta catalogs read it: the published products of live shops, newest first "
+                       "(a product no longer here is to be taken down). Products without a title, a price or a "
+                       "photo are left out; the next page, if any, is the channel's `atom:link rel=\"next\"`.",
         "content": {merchant_feed.MIMETYPE: {"schema": {"type": "string"}}},
         "headers": ETAG_HEADER,
     }
@@ -229,18 +237,20 @@ MERCHANT_FEED_RESPONSE = {
 
 @blp.route("/feeds/products.xml")
 class MerchantProductFeed(MethodView):
-    @blp.arguments(FeedArgs, location="query")
+    @blp.arguments(MerchantFeedArgs, location="query")
     @blp.doc(responses=MERCHANT_FEED_RESPONSE)
     @blp.alt_response(304, description="Nothing changed since the ETag sent in If-None-Match.")
     def get(self, args):
-        """The same feed for Google Merchant Center and Meta (Facebook, Instagram) catalogs: RSS 2.0."""
-        found = catalog.feed(**args)
-        next_page = None
-        if found["next_cursor"]:
-            # The query as the client wrote it, so the next page keeps its filters and page size.
-            query = {**request.args.to_dict(), "cursor": found["next_cursor"]}
-            next_page = public_url(url_for(request.endpoint, **query))
-        document = merchant_feed.rss(found["items"], derivative_urls(), next_page)
+        """What is for sale now, for Google Merchant Center and Meta (Facebook, Instagram) catalogs: RSS 2.0.
+
+        In Vietnamese whatever the fetcher asks for, as the product pages it links to are."""
+        with force_locale(merchant_feed.LANGUAGE):
+            listings, more = catalog.for_sale(**args)
+            next_page = None
+            if more:
+                query = {**args, "page": args["page"] + 1}
+                next_page = public_url(url_for(request.endpoint, **query))
+            document = merchant_feed.rss(listings, derivative_urls(), next_page)
         return _conditional(Response(document, mimetype=merchant_feed.MIMETYPE))
 
 

@@ -14,6 +14,8 @@ G = "http://base.google.com/ns/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
 MIMETYPE = "application/xml"  # sent with "; charset=utf-8"
 SITE_NAME = "Chợ Quê Online"
+# The feed speaks the language of the product pages it links to, whatever the fetcher asks for.
+LANGUAGE = "vi"
 
 # Google takes up to 10 additional images; a product has at most 9 photos, but the rule is theirs.
 MAX_ADDITIONAL_IMAGES = 10

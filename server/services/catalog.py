@@ -19,6 +19,8 @@ from server.services.places import normalize_province_code
 from server.text import search_words, word_start
 
 FEED_PAGE_SIZE = 100
+# Catalogs fetch one address: a province's whole catalog fits in one file.
+MERCHANT_FEED_PAGE_SIZE = 1000
 # The public catalog counts its matches up to this many (fifty pages, more than a buyer reads), and a
 # million products are never counted on every page.
 COUNT_LIMIT = 1_000
@@ -181,6 +183,17 @@ def _decode_cursor(cursor):
         return moment, product_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(errors={"cursor": [INVALID_CURSOR]}) from None
+
+
+def for_sale(province=None, page=1, limit=MERCHANT_FEED_PAGE_SIZE):
+    """What is for sale now, newest first, a page of `limit` and whether there are more: the whole
+    catalog as Google Merchant Center and Meta take it, one file they fetch again and again. What is
+    no longer in it, they take down."""
+    statement = (_listing_select().where(*_catalog_conditions(province=province))
+                 .order_by(Product.published_at.desc(), Product.id.desc())
+                 .limit(limit + 1).offset((page - 1) * limit))
+    listings = _listings(statement)
+    return listings[:limit], len(listings) > limit
 
 
 def feed(province=None, updated_since=None, cursor=None, limit=FEED_PAGE_SIZE):
