@@ -182,7 +182,8 @@ def erase(user):
         db.session.execute(delete(ProductPhoto).where(ProductPhoto.product_id.in_(products)))
         db.session.execute(
             update(Product).where(Product.seller_id == seller.id)
-            .values(status="archived", title=None, description=None, sku=None, search_text="", updated_at=moment)
+            .values(status="archived", title=None, description=None, unit=None, sku=None, search_text="",
+                    updated_at=moment)
         )
         # Bank details and links to profiles elsewhere identify the person: gone with them.
         db.session.execute(delete(PayoutAccount).where(PayoutAccount.seller_id == seller.id))

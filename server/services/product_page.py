@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from server import phones, vietqr
+from server.errors import NotFound
 from server.extensions import db
 from server.models import Channel, PayoutAccount, Product
 from server.services import catalog
@@ -133,6 +134,9 @@ def product_page(product_id):
     """The page of a published product of a live shop; raises NotFound otherwise. Call it in the
     language the page is written in: prices and labels are formatted here."""
     product = catalog.catalog_product(product_id)
+    if not product.title or not product.price_vnd:
+        # Older rows published before the publishing rules: nothing a buyer could act on.
+        raise NotFound()
     seller = product.seller
     urls = derivative_urls()
     return ProductPage(
@@ -197,7 +201,8 @@ def _other_products(product, urls):
     """The shop's newest other published products: never drafts, nor archived (deleted) ones."""
     others = db.session.scalars(
         select(Product).options(selectinload(Product.photos))
-        .where(Product.seller_id == product.seller_id, Product.status == "published", Product.id != product.id)
+        .where(Product.seller_id == product.seller_id, Product.status == "published", Product.id != product.id,
+               Product.title.is_not(None), Product.price_vnd.is_not(None))
         .order_by(Product.published_at.desc(), Product.id.desc())
         .limit(OTHER_PRODUCTS)
     )

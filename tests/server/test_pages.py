@@ -8,8 +8,11 @@ from html.parser import HTMLParser
 
 import pytest
 from PIL import Image
+from sqlalchemy import update
 
 from server import create_app, vietqr
+from server.extensions import db
+from server.models import Product
 from tests.api.helpers import listed_product, open_shop
 from tests.images import phone_jpeg, upload
 
@@ -289,3 +292,17 @@ def test_the_page_is_well_formed_with_everything_on(client, shop):
     assert ' style="' not in html
     # A photo no larger than `medium` is one picture: no srcset naming it twice.
     assert "srcset" not in page.images[0]
+
+
+def test_older_rows_published_without_a_price_break_no_page(public_app, client, shop):
+    """Rows published before the publishing rules may lack a price: their own page says the product
+    is not for sale, and the shop's other pages leave them out instead of failing."""
+    owner, seller_id = shop
+    item = listed_product(client, owner, seller_id)
+    old = listed_product(client, owner, seller_id, title="Măng khô Nà Hang loại 1")
+    with public_app.app_context():
+        db.session.execute(update(Product).where(Product.id == old["id"]).values(price_vnd=None))
+        db.session.commit()
+    html = get_page(client, item["id"])
+    assert "Sản phẩm khác" not in html and "Măng khô" not in html
+    assert client.get(f"/p/{old['id']}").status_code == 404
