@@ -73,8 +73,7 @@ def progress(user, cohort_id):
     # anonymous counts (reports) but is not listed, nor counted as needing help.
     members = db.session.scalars(
         select(CohortMember).join(User, User.id == CohortMember.user_id)
-        .outerjoin(Seller, Seller.id == CohortMember.seller_id)
-        .where(CohortMember.cohort_id == cohort.id, User.erased_at.is_(None), Seller.erased_at.is_(None))
+        .where(CohortMember.cohort_id == cohort.id, User.erased_at.is_(None))
         .order_by(CohortMember.id).options(
             selectinload(CohortMember.user),
             selectinload(CohortMember.seller).options(selectinload(Seller.owner), selectinload(Seller.commune)),

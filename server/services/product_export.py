@@ -29,7 +29,8 @@ HEADER = [
 def sku(product):
     """The seller's own SKU, else one made from the product's id: the same on every export, so that a
     marketplace listing uploaded from an earlier sheet can be found again."""
-    return product.sku or SKU_PREFIX + product.id.replace("-", "")[:12].upper()
+    # The whole id: ids made by time (UUID v1, v7) share their first digits within a moment.
+    return product.sku or SKU_PREFIX + product.id.replace("-", "").upper()
 
 
 def export_rows(user, seller_id, include_drafts=False):

@@ -245,8 +245,9 @@ function ProductPageOptions({ seller, person }) {
       setMessage(problem(error));
     }
   };
+  // The page shows the owner's phone: a member is not told it would show theirs.
   const hint = (option) => (option.name === "show_phone"
-    ? t("Buyers will see {phone}.", { phone: localPhone(person.phone) }) : option.hint && t(option.hint));
+    ? owner && t("Buyers will see {phone}.", { phone: localPhone(person.phone) }) : option.hint && t(option.hint));
   return html`<section id="product-page" aria-labelledby="product-page-title">
     <h2 id="product-page-title">${t("On your product pages")}</h2>
     <p>${t("Buyers open a product's page from the link you share. Choose what they see there to buy from you; nothing shows until you turn it on.")}</p>
