@@ -162,7 +162,8 @@ class FeedArgs(ma.Schema):
 class MerchantFeedArgs(ma.Schema):
     province = ma.fields.String(validate=ma.validate.Regexp(r"^\d{1,2}$"))
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(1, 10_000))
-    limit = ma.fields.Integer(load_default=catalog.MERCHANT_FEED_PAGE_SIZE, validate=ma.validate.Range(1, 5000))
+    limit = ma.fields.Integer(load_default=catalog.MERCHANT_FEED_PAGE_SIZE,
+                              validate=ma.validate.Range(1, catalog.MERCHANT_FEED_PAGE_SIZE))
 
 
 class FeedProductSchema(CatalogProductSchema):
