@@ -19,7 +19,7 @@ from server.services.places import normalize_province_code
 from server.text import search_words, word_start
 
 FEED_PAGE_SIZE = 100
-# Catalogs fetch one address: a province's whole catalog fits in one file.
+# A page of the RSS feed, which catalogs fetch as one file each: ~100 ms to write at national scale.
 MERCHANT_FEED_PAGE_SIZE = 1000
 # The public catalog counts its matches up to this many (fifty pages, more than a buyer reads), and a
 # million products are never counted on every page.
