@@ -123,6 +123,17 @@ def settings(database_url, tmp_path):
     )
 
 
+# The https address people reach the app at, in tests of what the app writes with it.
+PUBLIC = "https://choque.example"
+
+
+@pytest.fixture
+def public_app(settings):
+    """An app at PUBLIC, for tests of absolute addresses: pages, feeds, links."""
+    settings.update(PUBLIC_BASE_URL=PUBLIC)
+    return create_app(settings)
+
+
 @pytest.fixture
 def app(settings):
     app = create_app(settings)

@@ -24,17 +24,6 @@ def branch_id(app, key):
 
 
 @pytest.fixture
-def branch(app):
-    """The Women's Union of Tuyên Quang (province 08)."""
-    return branch_id(app, "womens_union:08")
-
-
-@pytest.fixture
-def trainer(auth, branch):
-    return auth.person("trainer", union=branch, full_name="Hà Thị Thu")
-
-
-@pytest.fixture
 def cohort(client, trainer, branch):
     response = client.post("/api/v1/cohorts", headers=trainer.headers, json={
         "name": "Lớp bán hàng online Nà Hang khóa 1", "union_id": branch, "commune_codes": [NA_HANG],

@@ -9,10 +9,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Seller, UnionBranch
+from server.models import Seller
 from tests.api.helpers import listed_product, open_shop
 from tests.factories import (
     CohortFactory,
@@ -57,17 +56,6 @@ def no_formulas(response):
 
 
 # --- cohort export: real dates, text kept as typed -------------------------------------------------
-
-@pytest.fixture
-def branch(app):
-    with app.app_context():
-        return db.session.scalar(select(UnionBranch.id).where(UnionBranch.key == "womens_union:08"))
-
-
-@pytest.fixture
-def trainer(auth, branch):
-    return auth.person("trainer", union=branch, full_name="Hà Thị Thu")
-
 
 @pytest.fixture
 def cohort(client, trainer, branch):
@@ -135,16 +123,6 @@ def test_cohort_xlsx_keeps_a_formula_as_the_text_typed(client, trainer, cohort):
 
 
 # --- report exports: title, filters, names, totals, target and gap ----------------------------------
-
-@pytest.fixture
-def manager(auth):
-    return auth.person("manager", province="08")
-
-
-@pytest.fixture
-def national(auth):
-    return auth.person("manager")
-
 
 def active_seller(commune=NA_HANG, kind="household"):
     """A seller activated on 10 November 2026 and selling that day."""

@@ -8,12 +8,12 @@ from defusedxml import ElementTree
 from PIL import Image
 from sqlalchemy import update
 
-from server import create_app
 from server.clock import now
 from server.extensions import db
 from server.models import Product
 from tests.api.helpers import listed_product, open_shop
 from tests.api.test_round_trips import statements
+from tests.conftest import PUBLIC
 from tests.images import phone_jpeg, upload
 
 G = "{http://base.google.com/ns/1.0}"
@@ -23,14 +23,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 GOOGLE_REQUIRED = ("id", "title", "description", "link", "image_link", "availability", "price")
 META_REQUIRED = (*GOOGLE_REQUIRED, "brand", "condition")
 
-PUBLIC = "https://choque.example"
 FORGED = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
-
-
-@pytest.fixture
-def public_app(settings):
-    settings.update(PUBLIC_BASE_URL=PUBLIC)
-    return create_app(settings)
 
 
 @pytest.fixture

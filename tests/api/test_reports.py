@@ -43,16 +43,6 @@ def by_commune(report):
     return {row["commune_code"]: row for row in report["items"]}
 
 
-@pytest.fixture
-def manager(auth):
-    return auth.person("manager", province="08")
-
-
-@pytest.fixture
-def national(auth):
-    return auth.person("manager")
-
-
 def test_activation_days_are_vietnam_days_from_and_to_included(client, app, manager):
     with app.app_context():
         seller(activated=utc(2026, 10, 31, 17, 0))       # 1 Nov 00:00 in Vietnam: inside

@@ -10,13 +10,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import update
 
-from server import create_app, vietqr
+from server import vietqr
 from server.extensions import db
 from server.models import Product
 from tests.api.helpers import listed_product, open_shop
+from tests.conftest import PUBLIC
 from tests.images import phone_jpeg, upload
 
-PUBLIC = "https://choque.example"
 # Facebook's and Zalo's crawlers ask for English, or for nothing in particular.
 CRAWLERS = [{"Accept-Language": "en-US,en;q=0.9"}, {"Accept-Language": "en"}, {}]
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -70,12 +70,6 @@ class Page(HTMLParser):
         if self._script is not None:
             assert self._script == "application/ld+json", "the page runs no script"
             self._text.append(data)
-
-
-@pytest.fixture
-def public_app(settings):
-    settings.update(PUBLIC_BASE_URL=PUBLIC)
-    return create_app(settings)
 
 
 @pytest.fixture

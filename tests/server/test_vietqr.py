@@ -5,16 +5,7 @@ import binascii
 import pytest
 
 from server.vietqr import clean_memo, crc16_ccitt, payload
-
-
-def tlv(text):
-    """EMVCo tag-length-value fields as a dict, read the way a banking app reads them."""
-    fields, position = {}, 0
-    while position < len(text):
-        tag, length = text[position:position + 2], int(text[position + 2:position + 4])
-        fields[tag] = text[position + 4:position + 4 + length]
-        position += 4 + length
-    return fields
+from tests.api.test_commerce import tlv
 
 
 @pytest.mark.parametrize("memo, note", [
