@@ -7,9 +7,9 @@ from flask_babel import force_locale
 
 from api.access import Blueprint, MOMENT_RANGE
 from api.pagination import PageArgs, page_of
-from api.products import money, photo_urls_field, price_display, share_url
+from api.products import photo_urls_field, price_display, share_url
 from server import merchant_feed
-from server.services import catalog
+from server.services import catalog, products
 from server.services.categories import CATEGORIES, list_categories
 from server.services.photo_processing import DERIVATIVE_SIZES, derivative_sizes
 from server.services.products import derivative_urls
@@ -100,7 +100,7 @@ def listing_json(listing, urls_of):
         "description": product["description"],
         "category": product["category"],
         "price_vnd": product["price_vnd"],
-        "price_display": money(product["price_vnd"]),
+        "price_display": products.money(product["price_vnd"]),
         "unit": product["unit"],
         "weight_g": product["weight_g"],
         "length_cm": product["length_cm"],

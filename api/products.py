@@ -1,11 +1,7 @@
 """Products of a seller, their photos, publishing and the mass-upload export."""
 
-from functools import lru_cache
-
 import marshmallow as ma
-from babel import numbers
 from flask.views import MethodView
-from flask_babel import get_locale
 from flask_jwt_extended import current_user
 
 from api.access import ROLE_MAY_NOT, Blueprint, ExportArgs, Trimmed, login_required
@@ -26,19 +22,7 @@ STATUSES = ("draft", "published", "archived")
 
 def price_display(product):
     """"180.000 ₫", the way the caller's language writes money."""
-    return money(product.price_vnd)
-
-
-def money(amount_vnd):
-    """An amount in đồng the way the caller's language writes it; None for no amount."""
-    return _vnd(amount_vnd, str(get_locale())) if amount_vnd else None
-
-
-@lru_cache(maxsize=4096)
-def _vnd(amount_vnd, locale):
-    # Babel reads the locale's patterns on every call: a page of 100 prices spent more time there than
-    # in its queries. Prices repeat (and the result depends on nothing else), so each is formatted once.
-    return numbers.format_currency(amount_vnd, "VND", locale=locale)
+    return products.money(product.price_vnd)
 
 
 def share_url(product):

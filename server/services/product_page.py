@@ -4,7 +4,6 @@
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from flask_babel import format_currency
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,7 +15,7 @@ from server.models import Channel, PayoutAccount, Product
 from server.services import catalog
 from server.services.categories import CATEGORIES
 from server.services.photo_processing import derivative_sizes
-from server.services.products import derivative_urls
+from server.services.products import derivative_urls, money
 from server.urls import public_url
 
 # Other published products of the same shop at the bottom of the page: a row or two on a phone.
@@ -142,9 +141,8 @@ def product_page(product_id):
     return ProductPage(
         product=product,
         url=public_url(f"/p/{product.id}"),
-        price=format_currency(product.price_vnd, "VND"),
-        # A product without a stock count is for sale until the seller says otherwise.
-        in_stock=product.stock is None or product.stock > 0,
+        price=money(product.price_vnd),
+        in_stock=catalog.availability(product.status, product.stock) == catalog.IN_STOCK,
         photos=[_photo(photo, urls) for photo in product.photos],
         contact=_contact(seller.owner.phone) if seller.show_phone and seller.owner.phone else None,
         channels=_channel_buttons(seller.id) if seller.show_channels else [],
@@ -208,7 +206,7 @@ def _other_products(product, urls):
     )
     return [
         OtherProduct(url=public_url(f"/p/{other.id}"), title=other.title,
-                     price=format_currency(other.price_vnd, "VND"),
+                     price=money(other.price_vnd),
                      thumb=_photo(other.photos[0], urls).thumb if other.photos else None)
         for other in others
     ]
