@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from server.services import catalog
 from server.services.categories import CATEGORIES
+from server.text import clip_words
 from server.urls import public_url
 
 G = "http://base.google.com/ns/1.0"
@@ -69,7 +70,7 @@ def merchant_item(listing, urls_of):
         ("availability", catalog.availability(product["status"], product["stock"])),
         ("price", f"{product['price_vnd']} VND"),
         ("condition", "new"),
-        ("brand", _clip(product["seller_name"], BRAND_LENGTH)),
+        ("brand", clip_words(product["seller_name"], BRAND_LENGTH)),
         # Household products have no barcode (GTIN) nor maker's part number: said so, Google does not
         # hold their absence against them.
         ("identifier_exists", "no"),
@@ -79,14 +80,6 @@ def merchant_item(listing, urls_of):
     if product["weight_g"]:
         fields.append(("shipping_weight", f"{product['weight_g']} g"))
     return fields
-
-
-def _clip(text, length):
-    """At most `length` characters, cut between words when there is a space to cut at."""
-    if len(text) <= length:
-        return text
-    cut = text[:length + 1].rsplit(" ", 1)[0]
-    return (cut if cut and len(cut) <= length else text[:length]).rstrip()
 
 
 def _text(parent, tag, value):

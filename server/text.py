@@ -30,3 +30,12 @@ def word_start(folded_column, word):
 def search_words(query):
     """The folded words of a search query; empty when there is nothing to search."""
     return fold(query or "").split()
+
+
+def clip_words(text, length):
+    """At most `length` characters, cut between words when there is a space to cut at; a first word
+    longer than that is cut where the length ends."""
+    if len(text) <= length:
+        return text
+    cut = text[:length + 1].rsplit(" ", 1)[0]
+    return (cut if cut and len(cut) <= length else text[:length]).rstrip()

@@ -6,7 +6,7 @@ import re
 
 import qrcode
 
-from server.text import fold
+from server.text import clip_words, fold
 
 NAPAS_GUID = "A000000727"
 SERVICE_TRANSFER_TO_ACCOUNT = "QRIBFTTA"
@@ -64,15 +64,7 @@ def clean_memo(memo):
     """Banks accept plain ASCII transfer notes: no accents ("đ" as "d"), no symbols, at most 25
     characters, ending on a whole word ("Mật ong rừng Na Hang đơn 12" -> "MAT ONG RUNG NA HANG DON")."""
     words = re.sub(r"[^a-z0-9 ]", " ", fold(memo or "")).split()
-    note = ""
-    for word in words:
-        longer = f"{note} {word}" if note else word
-        if len(longer) > MAX_MEMO_LENGTH:
-            break
-        note = longer
-    if not note and words:
-        note = words[0][:MAX_MEMO_LENGTH]  # one word longer than the whole note: its start
-    return note.upper()
+    return clip_words(" ".join(words), MAX_MEMO_LENGTH).upper()
 
 
 def payload(bank_bin, account_number, amount_vnd=None, memo=None):
