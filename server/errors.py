@@ -147,6 +147,10 @@ class ErrorResponsesPlugin(BasePlugin):
             for status, response in common.items():
                 if status not in documented:
                     responses[status] = dict(response)
+            for status, response in responses.items():
+                if str(status).isdigit() and int(status) >= 400 and isinstance(response, dict) \
+                        and "$ref" not in response and "content" not in response:
+                    response["content"] = {"application/json": {"schema": "Error"}}
 
 
 class OperationNamesPlugin(BasePlugin):
@@ -159,10 +163,6 @@ class OperationNamesPlugin(BasePlugin):
         for method, operation in (operations or {}).items():
             operation.setdefault("operationId", "_".join([method, *words]))
             operation.setdefault("security", [])
-            for status, response in operation.get("responses", {}).items():
-                if str(status).isdigit() and int(status) >= 400 and isinstance(response, dict) \
-                        and "$ref" not in response and "content" not in response:
-                    response["content"] = {"application/json": {"schema": "Error"}}
 
 
 def null_among_choices(converter, field, ret, **kwargs):
