@@ -33,8 +33,8 @@ class MemberAddedSchema(AddedSchema):
     phone = ma.fields.Function(lambda m: m.phone if is_invitation(m) else m.user.phone,
                                metadata={"type": "string"})
     role = ma.fields.String(required=True, metadata={"enum": ["owner", *sellers.MEMBER_ROLES]})
-    # ISO 8601 as every time of the API (SPEC §5), not the HTTP date Flask writes for a bare datetime.
-    added_at = ma.fields.Function(lambda m: (m.created_at if is_invitation(m) else m.added_at).isoformat(),
+    # A datetime, written in ISO 8601 by the app's JSON encoder (server/json_responses.py).
+    added_at = ma.fields.Function(lambda m: m.created_at if is_invitation(m) else m.added_at,
                                   metadata={"type": "string", "format": "date-time"})
 
 

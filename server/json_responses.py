@@ -6,9 +6,9 @@ Requests are still read by the standard library (`loads`), whose errors the API 
 import orjson
 from flask.json.provider import DefaultJSONProvider
 
-# Dates stay as Flask writes them (the API's schemas write ISO 8601 strings themselves); keys that are
-# numbers become strings, as the standard library makes them.
-OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+# Keys that are numbers become strings, as the standard library makes them. Dates and times are ISO
+# 8601, as SPEC §5 wants every time of the API (Flask's own encoder writes HTTP dates).
+OPTIONS = orjson.OPT_NON_STR_KEYS
 
 
 class OrjsonProvider(DefaultJSONProvider):
@@ -22,9 +22,9 @@ class OrjsonProvider(DefaultJSONProvider):
 
     def response(self, *args, **kwargs):
         obj = self._prepare_response_obj(args, kwargs)
-        if (self.compact is None and self._app.debug) or self.compact is False:
-            return super().response(obj)
-        return self._app.response_class(self._encode(obj) + b"\n", mimetype=self.mimetype)
+        pretty = (self.compact is None and self._app.debug) or self.compact is False
+        body = self._encode(obj, orjson.OPT_INDENT_2 if pretty else 0)
+        return self._app.response_class(body + b"\n", mimetype=self.mimetype)
 
-    def _encode(self, obj):
-        return orjson.dumps(obj, default=self.default, option=OPTIONS)
+    def _encode(self, obj, option=0):
+        return orjson.dumps(obj, default=self.default, option=OPTIONS | option)

@@ -1,5 +1,7 @@
 """Sellers: households and cooperatives, members, onboarding."""
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import func, select
 
@@ -95,6 +97,7 @@ def test_adding_a_member_by_phone_invites_and_reveals_nobody(client, auth, app):
     body = added.get_json()
     assert body["status"] == "pending" and body["phone"] == person.phone
     assert body["user_id"] is None and body["full_name"] is None
+    assert datetime.fromisoformat(body["added_at"]).tzinfo is not None  # ISO 8601 (SPEC §5), not an HTTP date
     assert "Hoàng" not in added.get_data(as_text=True)
     assert again.get_json()["invitation_id"] == body["invitation_id"]
     # Not a member until they say yes: nothing of the shop is theirs yet, nothing of theirs is the owner's.
