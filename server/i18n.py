@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.frontend import CommandLineInterface
 from flask import current_app, has_request_context, request
 from flask_jwt_extended import get_current_user, verify_jwt_in_request
@@ -9,19 +10,25 @@ from flask_jwt_extended import get_current_user, verify_jwt_in_request
 SUPPORTED_LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 DOMAIN = "messages"
+# Parsed once per process: Flask-Babel takes a Locale as it is, and would parse a name per request.
+LOCALES = {name: Locale.parse(name) for name in SUPPORTED_LOCALES}
 
 
 def select_locale():
     """The signed-in user's saved language, else Accept-Language, else Vietnamese."""
     if not has_request_context():
-        return DEFAULT_LOCALE
+        return LOCALES[DEFAULT_LOCALE]
     saved = _saved_locale()
     if saved in SUPPORTED_LOCALES:
-        return saved
-    return request.accept_languages.best_match(SUPPORTED_LOCALES, default=DEFAULT_LOCALE)
+        return LOCALES[saved]
+    return LOCALES[request.accept_languages.best_match(SUPPORTED_LOCALES, default=DEFAULT_LOCALE)]
 
 
 def _saved_locale():
+    # Tokens travel only in the Authorization header (Flask-JWT-Extended's default location): without
+    # one there is no user to ask, and no token to look for.
+    if "Authorization" not in request.headers:
+        return None
     # A bad or missing token must never break the translation of an error message.
     try:
         try:
