@@ -1,7 +1,7 @@
 """Provinces and communes: the official reference list, and commune search."""
 
 import marshmallow as ma
-from flask import current_app
+from flask import current_app, jsonify
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -99,6 +99,15 @@ class Communes(MethodView):
     @blp.response(200, page_of(CommuneSchema))
     def get(self, args):
         """Search communes by name, ignoring accents and case ("xuan" finds "Xuân")."""
-        return places.search_communes(
-            args.get("q"), args.get("province"), args["page"], args["page_size"]
-        )
+        page = places.search_communes(args.get("q"), args.get("province"), args["page"], args["page_size"])
+        # Written as CommuneSchema would, without it: a page of plain rows (issue 13).
+        labels = {division_type: str(label) for division_type, label in DIVISION_TYPE_LABELS.items()}
+        items = [{
+            "code": commune.code,
+            "name": commune.name,
+            "division_type": commune.division_type,
+            "division_type_label": labels.get(commune.division_type, commune.division_type),
+            "province_code": commune.province_code,
+            "province_name": commune.province_name,
+        } for commune in page.items]
+        return jsonify({"items": items, "total": page.total, "page": page.page, "page_size": page.page_size})

@@ -1,16 +1,17 @@
 """Reading provinces, communes and union branches."""
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from typing import NamedTuple
 
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import Commune, Province, UnionBranch
-from server.pagination import paginate
-from server.text import search_words, word_start
+from server.pagination import MAX_PAGE_SIZE, Page
+from server.text import search_words
 
 
 def normalize_province_code(code):
@@ -39,19 +40,58 @@ def communes_of(province_code):
     ).all()
 
 
+class CommuneEntry(NamedTuple):
+    """A commune as the search answers it, with its province's name."""
+
+    code: str
+    name: str
+    division_type: str
+    province_code: str
+    province_name: str
+    # " " + the folded name: a word of the name starts with `word` where " " + word is found in it.
+    words: str
+
+
+class CommuneIndex(NamedTuple):
+    communes: list  # of CommuneEntry, by folded name then code, as the database orders them
+    province_codes: frozenset
+
+
+def _commune_index():
+    """Every commune with its province, read once per process: reference data that only `flask setup`
+    changes (it restarts no request, but a deploy restarts the workers), as the answers of
+    /provinces and /provinces/<code>/communes are."""
+    index = current_app.extensions.get("commune_index")
+    if index is None:
+        rows = db.session.execute(
+            select(Commune.code, Commune.name, Commune.division_type, Commune.province_code, Province.name,
+                   Commune.name_folded)
+            .join(Province, Province.code == Commune.province_code)
+            .order_by(Commune.name_folded, Commune.code)
+        )
+        communes = [CommuneEntry(*row[:5], " " + row.name_folded) for row in rows]
+        province_codes = frozenset(db.session.scalars(select(Province.code)))
+        index = current_app.extensions["commune_index"] = CommuneIndex(communes, province_codes)
+    return index
+
+
 def search_communes(query=None, province_code=None, page=1, page_size=20):
     """Communes whose name holds every word of the query, ignoring accents and case, each with
-    its province (loaded in the same query: the answer names it)."""
-    statement = select(Commune).options(joinedload(Commune.province))
-    for word in search_words(query):
-        statement = statement.where(word_start(Commune.name_folded, word))
+    its province's name; searched in the process's list, in the order of the database's."""
+    index = _commune_index()
+    found = index.communes
     if province_code:
-        province = db.session.get(Province, normalize_province_code(province_code))
-        if province is None:
+        code = normalize_province_code(province_code)
+        if code not in index.province_codes:
             raise InvalidInput(errors={"province": [_l("Unknown province code.")]})
-        statement = statement.where(Commune.province_code == province.code)
-    statement = statement.order_by(Commune.name_folded, Commune.code)
-    return paginate(statement, page, page_size)
+        found = [commune for commune in found if commune.province_code == code]
+    for word in search_words(query):
+        start = " " + word
+        found = [commune for commune in found if start in commune.words]
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    page = max(1, page)
+    first = (page - 1) * page_size
+    return Page(items=found[first:first + page_size], total=len(found), page=page, page_size=page_size)
 
 
 def list_unions(province_code=None, kind=None):

@@ -49,12 +49,15 @@ def test_a_signed_out_token_is_still_refused(app, client, auth):
     assert client.get("/api/v1/cohorts", headers=trainer.headers).status_code == 401
 
 
-def test_commune_search_names_every_province_without_a_query_each(app, client):
+def test_commune_search_reads_the_communes_once_per_process(app, client):
     with statements(app) as sent:
         answer = client.get("/api/v1/communes?q=xuan&page_size=100").get_json()
     provinces = {commune["province_name"] for commune in answer["items"]}
     assert len(provinces) > 5, "the search spans many provinces"
-    assert len(sent) == 2, sent  # the count and the page
+    assert len(sent) == 2, sent  # the communes with their provinces' names, and the province codes
+    with statements(app) as sent:
+        assert client.get("/api/v1/communes?q=hoan kiem&province=01").get_json()["total"] == 1
+    assert sent == []
 
 
 def test_a_progress_batch_is_one_insert_whatever_fields_its_events_leave_out(app, client, auth):
