@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_jwt_extended import current_user, get_current_user, jwt_required
 
 from api.access import BEARER, Blueprint, login_required
+from api.answers import written_once
 from server.body_limits import KB, body_limit
 from server.models.learning import LESSON_SLUG_LENGTH
 from server.services import learning
@@ -197,7 +198,8 @@ class LessonDetail(MethodView):
     @blp.alt_response(404, description="No such lesson.")
     def get(self, slug):
         """A lesson in my language: its cards and its quiz (without the answers)."""
-        return learning.lesson_for(slug, _locale())
+        # The same for everyone, from content read once per process; an unknown slug raises NotFound.
+        return written_once(f"lesson {slug}", lambda: LessonSchema().dump(learning.lesson_for(slug, _locale())))
 
 
 @blp.route("/lessons/<slug>/attempts")

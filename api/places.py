@@ -1,12 +1,12 @@
 """Provinces and communes: the official reference list, and commune search."""
 
 import marshmallow as ma
-from flask import current_app, jsonify
+from flask import jsonify
 from flask.views import MethodView
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from api.access import Blueprint
+from api.answers import written_once
 from api.pagination import PageArgs, page_of
 from server.services import places
 
@@ -25,19 +25,6 @@ DIVISION_TYPE_LABELS = {
 
 def _division_type_label(place):
     return str(DIVISION_TYPE_LABELS.get(place.division_type, place.division_type))
-
-
-def reference_answer(name, build):
-    """The JSON answer `build()` gives, built once per process and language.
-
-    Provinces and communes are reference data: only `flask setup` (a migration, a deploy that restarts
-    the workers) changes them, never a request. So their lists are read and written once, not on every
-    request (issue 13: /provinces ran at 0.15 of a bare Flask endpoint)."""
-    answers = current_app.extensions.setdefault("reference_answers", {})
-    key = (name, str(get_locale()))
-    if key not in answers:
-        answers[key] = current_app.json.dumps(build()).encode()
-    return current_app.response_class(answers[key], mimetype="application/json")
 
 
 class ProvinceSchema(ma.Schema):
@@ -79,7 +66,8 @@ class Provinces(MethodView):
     @blp.response(200, ProvinceSchema(many=True))
     def get(self):
         """All 34 provinces and centrally-run cities."""
-        return reference_answer("provinces", lambda: ProvinceSchema(many=True).dump(places.list_provinces()))
+        # Reference data: written once per process (issue 13: /provinces ran at 0.15 of a bare Flask endpoint).
+        return written_once("provinces", lambda: ProvinceSchema(many=True).dump(places.list_provinces()))
 
 
 @blp.route("/provinces/<code>/communes")
@@ -89,8 +77,8 @@ class ProvinceCommunes(MethodView):
     def get(self, code):
         """Every commune, ward and special zone of a province."""
         # An unknown code raises NotFound while building, so that nothing is kept for it.
-        return reference_answer(f"communes of {places.normalize_province_code(code)}",
-                                lambda: CommuneSchema(many=True).dump(places.communes_of(code)))
+        return written_once(f"communes of {places.normalize_province_code(code)}",
+                            lambda: CommuneSchema(many=True).dump(places.communes_of(code)))
 
 
 @blp.route("/communes")
