@@ -3,6 +3,7 @@
 from datetime import UTC
 
 import marshmallow as ma
+from flask import jsonify
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_jwt_extended import current_user, get_current_user, jwt_required
@@ -189,7 +190,8 @@ class Tracks(MethodView):
     @blp.response(200, TrackSchema(many=True))
     def get(self):
         """Every track and its lessons, with my status in each when I am signed in."""
-        return learning.tracks_for(get_current_user(), _locale())
+        # Plain data as TrackSchema would write it, written without it (issue 13).
+        return jsonify(learning.tracks_for(get_current_user(), _locale()))
 
 
 @blp.route("/lessons/<slug>")

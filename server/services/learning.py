@@ -336,9 +336,18 @@ def status_of(progress):
     return progress.status if progress is not None else NOT_STARTED
 
 
+def statuses_by_lesson(user):
+    """{lesson slug: status} of `user` in the lessons they started; nothing for an anonymous caller."""
+    if user is None:
+        return {}
+    return dict(db.session.execute(
+        select(LessonProgress.lesson_slug, LessonProgress.status).where(LessonProgress.user_id == user.id)
+    ).all())
+
+
 def tracks_for(user, locale):
     """Every track and its lessons in `locale`, with the caller's status of each lesson."""
-    progress = progress_by_lesson(user)
+    statuses = statuses_by_lesson(user)
     return [
         {
             "slug": track.slug,
@@ -349,7 +358,7 @@ def tracks_for(user, locale):
                     "slug": lesson.slug,
                     "title": lesson.text(locale).title,
                     "minutes": lesson.minutes,
-                    "status": status_of(progress.get(lesson.slug)),
+                    "status": statuses.get(lesson.slug, NOT_STARTED),
                 }
                 for lesson in track.lessons
             ],
