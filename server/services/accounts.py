@@ -58,16 +58,20 @@ def give_consent(user, version, purposes):
 
 
 def latest_consent(user):
-    """The consent recorded last for the user, or None."""
-    return db.session.scalars(
-        select(Consent).where(Consent.user_id == user.id).order_by(Consent.recorded_at.desc(), Consent.id.desc())
+    """The consent recorded last for the user (version, purposes, recorded_at, on_behalf), or None."""
+    return db.session.execute(
+        select(Consent.version, Consent.purposes, Consent.recorded_at, Consent.on_behalf)
+        .where(Consent.user_id == user.id)
+        .order_by(Consent.recorded_at.desc(), Consent.id.desc())
+        .limit(1)
     ).first()
 
 
 def sellers_of(user):
-    """Sellers the user owns or is a member of."""
-    return db.session.scalars(
-        select(Seller)
+    """Sellers the user owns or is a member of: id, name, kind and commune_code of each (rows: /me
+    lists them on every start of the app)."""
+    return db.session.execute(
+        select(Seller.id, Seller.name, Seller.kind, Seller.commune_code)
         .join(SellerMember, SellerMember.seller_id == Seller.id)
         .where(SellerMember.user_id == user.id, Seller.erased_at.is_(None))
         .order_by(Seller.id)
