@@ -1,8 +1,13 @@
 """Settings of the PostgreSQL sessions web requests use: a statement timeout (the other timeouts are in
-config.py), and no JIT compilation."""
+config.py), no JIT compilation, and reads without a transaction."""
 
-from flask import has_request_context
+from flask import has_request_context, request
 from sqlalchemy import event
+
+# Requests that only read (HTTP's safe methods): no handler of them writes (the test suite was checked
+# for it), and a write sent in one is refused (below).
+READING_METHODS = ("GET", "HEAD", "OPTIONS")
+WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE")
 
 
 def init_app(app, db):
@@ -29,3 +34,32 @@ def init_app(app, db):
             cursor.execute(f"SET statement_timeout = {int(timeout_ms)}; SET jit = off")
         dbapi_connection.commit()
         connection_record.info["statement_timeout"] = timeout_ms
+
+    read_without_transaction(engine)
+
+
+def read_without_transaction(engine):
+    """A reading request runs its statements in autocommit mode: no BEGIN before the first and no
+    ROLLBACK after the last (two of a one-query request's three round trips), and psycopg prepares a
+    statement a connection has run five times (it forgets them all at every ROLLBACK), so that the
+    sign-in query is not planned anew on every request. Read committed, as every statement already
+    was: each sees what was committed when it started. The connection is set back when it returns to
+    the pool. Measured in process: a one-query read 0.56 → 0.24 ms (issue 13)."""
+
+    @event.listens_for(engine, "checkout")
+    def _autocommit_when_reading(dbapi_connection, connection_record, _proxy):
+        if has_request_context() and request.method in READING_METHODS:
+            dbapi_connection.autocommit = True
+            connection_record.info["reading"] = True
+
+    @event.listens_for(engine, "checkin")
+    def _transactions_again(dbapi_connection, connection_record):
+        if connection_record.info.pop("reading", False) and dbapi_connection is not None:
+            dbapi_connection.autocommit = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _refuse_writes_when_reading(connection, cursor, statement, *_args):
+        """A write here would be committed statement by statement, not as one transaction."""
+        if connection.info.get("reading") and (statement.lstrip()[:6].upper().startswith(WRITES)
+                                               or "FOR UPDATE" in statement):
+            raise RuntimeError(f"A {request.method} request may not write: {statement[:60]}")
