@@ -1,7 +1,7 @@
 """The signed-in person: profile, consent, export of their data, erasure; staff accounts."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 
 from server.clock import now
 from server.errors import InvalidInput
@@ -57,25 +57,30 @@ def give_consent(user, version, purposes):
     return consent
 
 
+# The two reads of /me, which the app asks for on every start: built once (building a select costs
+# about as much as running it).
+LATEST_CONSENT = (
+    select(Consent.version, Consent.purposes, Consent.recorded_at, Consent.on_behalf)
+    .where(Consent.user_id == bindparam("user_id"))
+    .order_by(Consent.recorded_at.desc(), Consent.id.desc())
+    .limit(1)
+)
+SELLERS_OF = (
+    select(Seller.id, Seller.name, Seller.kind, Seller.commune_code)
+    .join(SellerMember, SellerMember.seller_id == Seller.id)
+    .where(SellerMember.user_id == bindparam("user_id"), Seller.erased_at.is_(None))
+    .order_by(Seller.id)
+)
+
+
 def latest_consent(user):
     """The consent recorded last for the user (version, purposes, recorded_at, on_behalf), or None."""
-    return db.session.execute(
-        select(Consent.version, Consent.purposes, Consent.recorded_at, Consent.on_behalf)
-        .where(Consent.user_id == user.id)
-        .order_by(Consent.recorded_at.desc(), Consent.id.desc())
-        .limit(1)
-    ).first()
+    return db.session.execute(LATEST_CONSENT, {"user_id": user.id}).first()
 
 
 def sellers_of(user):
-    """Sellers the user owns or is a member of: id, name, kind and commune_code of each (rows: /me
-    lists them on every start of the app)."""
-    return db.session.execute(
-        select(Seller.id, Seller.name, Seller.kind, Seller.commune_code)
-        .join(SellerMember, SellerMember.seller_id == Seller.id)
-        .where(SellerMember.user_id == user.id, Seller.erased_at.is_(None))
-        .order_by(Seller.id)
-    ).all()
+    """Sellers the user owns or is a member of: id, name, kind and commune_code of each."""
+    return db.session.execute(SELLERS_OF, {"user_id": user.id}).all()
 
 
 def export_data(user):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from server.clock import now
@@ -336,13 +336,16 @@ def status_of(progress):
     return progress.status if progress is not None else NOT_STARTED
 
 
+# Read by /tracks on every start of the app: built once.
+STATUSES_OF = select(LessonProgress.lesson_slug, LessonProgress.status).where(
+    LessonProgress.user_id == bindparam("user_id"))
+
+
 def statuses_by_lesson(user):
     """{lesson slug: status} of `user` in the lessons they started; nothing for an anonymous caller."""
     if user is None:
         return {}
-    return dict(db.session.execute(
-        select(LessonProgress.lesson_slug, LessonProgress.status).where(LessonProgress.user_id == user.id)
-    ).all())
+    return dict(db.session.execute(STATUSES_OF, {"user_id": user.id}).all())
 
 
 def tracks_for(user, locale):
