@@ -24,10 +24,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# Objects keep what they held when their request commits: a request's session ends soon after, and
-# reading back every row it just wrote (the default) cost a sale 2 of its 8 statements. Where a value
-# is made by the database, the service reads it back itself (db.session.refresh).
-
 
 class OneKeyJWTManager(JWTManager):
     """Flask-JWT-Extended (4.7), checking a token with one decode instead of three.
@@ -53,6 +49,9 @@ class OneKeyJWTManager(JWTManager):
             return super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
 
 
+# Objects keep what they held when their request commits: a request's session ends soon after, and
+# reading back every row it just wrote (the default) cost a sale 2 of its 8 statements. Where a value
+# is made by the database, the service reads it back itself (db.session.refresh).
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION),
                 session_options={"expire_on_commit": False})
 migrate = Migrate()
