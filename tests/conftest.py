@@ -1,4 +1,5 @@
-"""Fixtures: a migrated database per test session, an app and a client per test.
+"""Fixtures: a migrated database per test session, an app per distinct settings handed to each test as
+new, a client per test.
 
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
 Reference data is loaded once by the real `setup` command; every other table is emptied
@@ -8,10 +9,13 @@ after each test, so tests never see each other's rows.
 import os
 import socket
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
+from limits.storage import storage_from_string
+from limits.strategies import STRATEGIES
 from moto.server import ThreadedMotoServer
 from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -19,10 +23,12 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from config import database_url as normalized_url
 from config import settings_for_tests
 from server import create_app
-from server.clock import FixedClock
-from server.extensions import db
+from server.clock import FixedClock, SystemClock
+from server.extensions import db, limiter
 from server.models import UnionBranch, User
 from server.services.auth import start_session
+from server.sms import sms_from_config
+from server.storage import storage_from_config
 from tests.factories import RoleGrantFactory, UserFactory
 from tests.openapi_contract import checking_test_clients
 
@@ -42,6 +48,8 @@ def _worker_database(url, worker_id):
             exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database})
             if not exists:
                 connection.execute(text(f'CREATE DATABASE "{database}"'))
+            # A test database need not survive a crash: its commits do not wait for the disk.
+            connection.execute(text(f'ALTER DATABASE "{database}" SET synchronous_commit = off'))
     except OperationalError as error:
         pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL cannot be reached: {error}", 1)
     except ProgrammingError as error:
@@ -127,20 +135,100 @@ def settings(database_url, tmp_path):
 PUBLIC = "https://choque.example"
 
 
+# Settings that hold the test's own folder: each test gets its own, on whichever app it is given.
+PER_TEST_SETTINGS = ("MEDIA_ROOT", "SMS_OUTBOX_PATH")
+# Apps of different settings kept at once by a test process; the oldest is let go beyond that.
+KEPT_APPS = 6
+
+
+@dataclass
+class BuiltApp:
+    app: object
+    config: dict
+    extensions: dict
+
+
+class Apps:
+    """The apps of a test process, one per distinct settings, built once and handed to each test as if new.
+
+    Building an app costs ~40 ms (werkzeug compiles every URL rule; SQLAlchemy compiles every statement
+    again for a new engine), about half of a typical test. What a test can change on its app is put back
+    before the next test gets it: the configuration and the extensions as built, with the test's own
+    media folder, SMS outbox, file storage, SMS sender, clock and rate-limit counters."""
+
+    def __init__(self):
+        self.built = OrderedDict()
+
+    def for_test(self, settings):
+        key = repr(sorted((name, value) for name, value in settings.items() if name not in PER_TEST_SETTINGS))
+        built = self.built.pop(key, None) or self._build(settings)
+        self.built[key] = built
+        while len(self.built) > KEPT_APPS:
+            self._let_go(self.built.popitem(last=False)[1])
+        return self._as_new(built, settings)
+
+    @staticmethod
+    def _build(settings):
+        app = create_app(settings)
+        return BuiltApp(app, dict(app.config), dict(app.extensions))
+
+    @staticmethod
+    def _as_new(built, settings):
+        app = built.app
+        app.config.clear()
+        app.config.update(built.config)
+        app.config.update({name: settings[name] for name in PER_TEST_SETTINGS if name in settings})
+        app.extensions.clear()
+        app.extensions.update(built.extensions)
+        app.extensions.update(storage=storage_from_config(app.config), sms=sms_from_config(app.config),
+                              clock=SystemClock())
+        _count_rate_limits_from_zero(app.config)
+        return app
+
+    @staticmethod
+    def _let_go(built):
+        with built.app.app_context():
+            db.engine.dispose()
+
+    def close(self):
+        while self.built:
+            self._let_go(self.built.popitem()[1])
+
+
+def _count_rate_limits_from_zero(config):
+    """Flask-Limiter keeps its counters in the one Limiter every app shares, and only init_app, which also
+    adds the app's hooks, makes new ones: give it the storage init_app would, with nothing counted."""
+    limiter.enabled = config["RATELIMIT_ENABLED"]
+    limiter._storage = storage_from_string(config["RATELIMIT_STORAGE_URI"])
+    limiter._limiter = STRATEGIES[limiter._strategy](limiter._storage)
+
+
+@pytest.fixture(scope="session")
+def _apps():
+    apps = Apps()
+    yield apps
+    apps.close()
+
+
 @pytest.fixture
-def public_app(settings):
+def public_app(settings, _apps):
     """An app at PUBLIC, for tests of absolute addresses: pages, feeds, links."""
     settings.update(PUBLIC_BASE_URL=PUBLIC)
-    return create_app(settings)
+    yield _apps.for_test(settings)
+    _end_of_test(_apps)
 
 
 @pytest.fixture
-def app(settings):
-    app = create_app(settings)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app(settings, _apps):
+    yield _apps.for_test(settings)
+    _end_of_test(_apps)
+
+
+def _end_of_test(apps):
+    """The test's sessions end; its connections go back to the pool."""
+    for built in apps.built.values():
+        with built.app.app_context():
+            db.session.remove()
 
 
 @pytest.fixture
@@ -237,9 +325,10 @@ def s3_endpoint():
         server.stop()
 
 
-# The longest files are handed out first (pytest-xdist hands out files in collection order): collected
-# last, they kept one worker busy for minutes after the other had finished.
-LONGEST_FILES = ("tests/test_schemathesis.py",)
+# The longest files are handed out first, one to each test process: collected last, they kept one process
+# busy for minutes after the other had finished. pytest-xdist hands out files in collection order only with
+# --no-loadscope-reorder (pytest.ini); by default it hands out the files with the most tests first.
+LONGEST_FILES = ("tests/test_schemathesis_household.py", "tests/test_schemathesis_manager.py")
 
 
 def pytest_collection_modifyitems(items):
