@@ -1,6 +1,7 @@
 """Schemathesis against our own OpenAPI document, as `schemathesis run --checks all` runs it: every check and
 every phase (examples, coverage, fuzzing, stateful), against the app served on a real port, once as a household
-with a shop and products and once as a province's programme manager.
+with a shop and products (tests/test_schemathesis_household.py) and once as a province's programme manager
+(tests/test_schemathesis_manager.py).
 
 SPEC §8: no server errors and no response that breaks the document. Where a schema-valid request is refused by
 a business rule the document cannot express, that answer is allowed to that one check, for that one operation
@@ -247,8 +248,9 @@ def _operations(app):
             for method in item if method != "parameters"}
 
 
-@pytest.mark.parametrize("role", ["household", "manager"])
-def test_schemathesis_finds_no_server_error_and_no_broken_contract(role, settings, identities, tmp_path):
+def schemathesis_finds_no_server_error_and_no_broken_contract(role, settings, identities, tmp_path):
+    """One role's run, asserted; each role's test is a file of its own (tests/test_schemathesis_*.py), so
+    that the two runs, the longest of the suite, go to two test processes and run side by side."""
     identity = identities[role]
     with LiveServer(settings) as served:
         run = _schemathesis(served, tmp_path / "run", _config(_as_identity(tmp_path, role, identity)))
