@@ -2,7 +2,7 @@
 and lesson screens, on a trainer's /cohorts and /cohorts/{id}, and on /reports for a programme manager,
 in Debian's Chromium (SPEC §8).
 
-Run from the project root:  .venv/bin/python benchmarks/lighthouse.py [--runs 3]
+Run from the project root:  .venv/bin/python benchmarks/lighthouse.py [--runs 3]   (CI: one run, three below a bar)
 It installs Lighthouse 12.2.3 from benchmarks/lighthouse/package-lock.json when missing (`npm ci`),
 serves the app on a fresh database with one household, a provincial manager and demo sellers, signs
 the household in through the app (then the manager, for /reports), and runs Lighthouse on each screen
@@ -88,6 +88,11 @@ def below(runs, bars):
     return any(scores[category] < bar for category, bar in bars.items())
 
 
+def again_up_to(runs):
+    """How many runs a screen below a bar gets in all: twice as many, and at least three."""
+    return max(2 * runs, 3)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per screen (median reported)")
@@ -119,8 +124,9 @@ def main():
                 signed_in_now = who
             bars = STAFF_BARS if who in ("trainer", "manager") else BARS
             runs = []
-            # A busy machine can slow one run; a screen below a bar gets as many runs again before it fails.
-            for run in range(args.runs * 2):
+            # A busy machine can slow one run: a screen below a bar is run again, and judged on the median
+            # of at least three runs, before it fails.
+            for run in range(again_up_to(args.runs)):
                 if run == args.runs and not below(runs, bars):
                     break
                 if signed_in:
@@ -145,7 +151,7 @@ def main():
                      for category, bar in bars.items() if scores[category] < bar]
     print(f"\nBars: performance ≥ {BARS['performance']} (household screens), accessibility {BARS['accessibility']}, "
           f"best practices ≥ {BARS['best-practices']}; median of {args.runs} run(s) per screen "
-          f"({2 * args.runs} when the first ones were below a bar).")
+          f"({again_up_to(args.runs)} when the first ones were below a bar).")
     if failures:
         print("Below the bar:\n- " + "\n- ".join(failures))
         return 1
