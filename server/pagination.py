@@ -30,13 +30,24 @@ def count_up_to(statement, count_limit=None):
     return (count_limit if capped else total), capped
 
 
+def _bounded(page, page_size):
+    """The page (from 1) and page size (1 to MAX_PAGE_SIZE) asked for, within their bounds."""
+    return max(1, page), max(1, min(page_size, MAX_PAGE_SIZE))
+
+
+def paginate_list(items, page=1, page_size=DEFAULT_PAGE_SIZE):
+    """One page of a list already in memory, with the list's length as the total."""
+    page, page_size = _bounded(page, page_size)
+    first = (page - 1) * page_size
+    return Page(items=items[first:first + page_size], total=len(items), page=page, page_size=page_size)
+
+
 def paginate(statement, page=1, page_size=DEFAULT_PAGE_SIZE, count_limit=None):
     """Run a select for one page of results, with the total count of all of them.
 
     With `count_limit`, counting stops there (`total_capped` says so): a public list over a million
     rows must not count them all on every page."""
-    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    page = max(1, page)
+    page, page_size = _bounded(page, page_size)
     total, capped = count_up_to(statement, count_limit)
     items = db.session.scalars(statement.limit(page_size).offset((page - 1) * page_size)).all()
     return Page(items=list(items), total=total, page=page, page_size=page_size, total_capped=capped)

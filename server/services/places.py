@@ -10,7 +10,7 @@ from sqlalchemy import select
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import Commune, Province, UnionBranch
-from server.pagination import MAX_PAGE_SIZE, Page
+from server.pagination import paginate_list
 from server.text import search_words
 
 
@@ -88,10 +88,7 @@ def search_communes(query=None, province_code=None, page=1, page_size=20):
     for word in search_words(query):
         start = " " + word
         found = [commune for commune in found if start in commune.words]
-    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    page = max(1, page)
-    first = (page - 1) * page_size
-    return Page(items=found[first:first + page_size], total=len(found), page=page, page_size=page_size)
+    return paginate_list(found, page, page_size)
 
 
 def list_unions(province_code=None, kind=None):
