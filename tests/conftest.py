@@ -124,11 +124,20 @@ def _empty_tables_after_test(request, cleaning_engine):
 @pytest.fixture
 def settings(database_url, tmp_path):
     """Settings of the test app; a test may change them before asking for `app`."""
-    return settings_for_tests(
-        database_url,
-        MEDIA_ROOT=str(tmp_path / "media"),
-        SMS_OUTBOX_PATH=str(tmp_path / "sms-outbox.jsonl"),
-    )
+    return settings_in(database_url, tmp_path)
+
+
+def settings_in(database_url, folder):
+    """Settings of a test app whose files (photos, the SMS outbox) are kept in `folder`."""
+    return settings_for_tests(database_url, MEDIA_ROOT=str(folder / "media"),
+                              SMS_OUTBOX_PATH=str(folder / "sms-outbox.jsonl"))
+
+
+def let_go(app):
+    """The app's sessions end and its pooled connections close."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 # The https address people reach the app at, in tests of what the app writes with it.
@@ -164,7 +173,7 @@ class Apps:
         built = self.built.pop(key, None) or self._build(settings)
         self.built[key] = built
         while len(self.built) > KEPT_APPS:
-            self._let_go(self.built.popitem(last=False)[1])
+            let_go(self.built.popitem(last=False)[1].app)
         return self._as_new(built, settings)
 
     @staticmethod
@@ -185,14 +194,9 @@ class Apps:
         _count_rate_limits_from_zero(app.config)
         return app
 
-    @staticmethod
-    def _let_go(built):
-        with built.app.app_context():
-            db.engine.dispose()
-
     def close(self):
         while self.built:
-            self._let_go(self.built.popitem()[1])
+            let_go(self.built.popitem()[1].app)
 
 
 def _count_rate_limits_from_zero(config):

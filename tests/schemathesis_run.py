@@ -156,12 +156,11 @@ def _config(*sections):
         # conventions; tests/api/test_bad_input.py): a rule of the whole API that no schema keyword can say.
         "allow-x00 = false",
     ]
-    for operation, (status, _why) in BUSINESS_RULES.items():
-        lines += ["[[operations]]", f"include-name = {_toml(operation)}",
-                  f"checks.positive_data_acceptance.expected-statuses = {_toml([*POSITIVE_DATA_ACCEPTED, status])}"]
-    for operation, (status, _why) in NEGATIVE_DATA_ACCEPTED.items():
-        lines += ["[[operations]]", f"include-name = {_toml(operation)}",
-                  f"checks.negative_data_rejection.expected-statuses = {_toml([*NEGATIVE_DATA_REFUSED, status])}"]
+    for check, expected, exceptions in (("positive_data_acceptance", POSITIVE_DATA_ACCEPTED, BUSINESS_RULES),
+                                        ("negative_data_rejection", NEGATIVE_DATA_REFUSED, NEGATIVE_DATA_ACCEPTED)):
+        for operation, (status, _why) in exceptions.items():
+            lines += ["[[operations]]", f"include-name = {_toml(operation)}",
+                      f"checks.{check}.expected-statuses = {_toml([*expected, status])}"]
     for section in sections:
         lines += section
     return "\n".join(lines) + "\n"

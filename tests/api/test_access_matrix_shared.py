@@ -8,7 +8,6 @@ writes that succeed run in test_access_matrix.py, each against a world of its ow
 import pytest
 from sqlalchemy import select
 
-from config import settings_for_tests
 from server import create_app
 from server.extensions import db
 from tests.api.test_access_matrix import (
@@ -18,23 +17,20 @@ from tests.api.test_access_matrix import (
     own_cases,
     seller_cases,
 )
-from tests.conftest import REFERENCE_TABLES, Auth, empty_tables
+from tests.conftest import REFERENCE_TABLES, Auth, empty_tables, let_go, settings_in
 
 pytestmark = pytest.mark.shared_world
 
 @pytest.fixture(scope="module")
 def shared(database_url, cleaning_engine, tmp_path_factory):
     folder = tmp_path_factory.mktemp("shared-world")
-    app = create_app(settings_for_tests(database_url, MEDIA_ROOT=str(folder / "media"),
-                                        SMS_OUTBOX_PATH=str(folder / "sms-outbox.jsonl")))
+    app = create_app(settings_in(database_url, folder))
     client = app.test_client()
     people, ids = build_world(client, Auth(app), app)
     before = _rows(app)
     yield client, people, ids
     after = _rows(app)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    let_go(app)
     empty_tables(cleaning_engine)
     changed = {table for table in before if before[table] != after[table]}
     assert changed == set(), f"reads and refused requests changed rows of {sorted(changed)}"

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from config import settings_for_tests
 from server import create_app
 from server.clock import FixedClock, vietnam_day
 from server.demo.people import DEMO_PHONE_PREFIX
@@ -26,7 +25,7 @@ from server.services.commerce import SALE_CHANNELS, check_channel_url
 from server.services.lessons import card_count, current_index
 from server.services.products import TITLE_LENGTH
 from server.text import fold
-from tests.conftest import empty_tables
+from tests.conftest import empty_tables, let_go, settings_in
 from tests.factories import UserFactory
 from tests.server.services.test_demo_data import TODAY, load
 
@@ -37,13 +36,10 @@ pytestmark = pytest.mark.shared_world
 def demo_world(database_url, cleaning_engine, tmp_path_factory):
     """500 demo sellers over the two years before TODAY, loaded once (~1.5 s on PostgreSQL)."""
     folder = tmp_path_factory.mktemp("demo-world")
-    app = create_app(settings_for_tests(database_url, MEDIA_ROOT=str(folder / "media"),
-                                        SMS_OUTBOX_PATH=str(folder / "sms-outbox.jsonl")))
+    app = create_app(settings_in(database_url, folder))
     load(app, sellers=500, seed=3)
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    let_go(app)
     empty_tables(cleaning_engine)
 
 
