@@ -44,12 +44,25 @@ def phone(browser, live):
     context.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_report = report
+    return report
+
+
 @pytest.fixture
-def page(phone):
+def page(request, phone):
     page = phone.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
     yield page
+    report = getattr(request.node, "call_report", None)
+    if report is not None and report.failed:
+        # What the person saw when the test failed, in CI's log (which keeps no pictures).
+        print(f"The screen at {page.url} when the test failed (navigator.onLine: {page.evaluate('navigator.onLine')}):")
+        print(page.inner_text("body"))
     assert not errors, f"the page threw: {errors}"
 
 
