@@ -198,3 +198,37 @@ def test_the_cohort_downloads_as_csv_and_xlsx_with_the_households_on_screen(page
     # Both came from the API with the trainer's token, each once; nothing went wrong on screen.
     assert requests(live, "GET", f"/api/v1/cohorts/{cohort['id']}/export") == 2
     expect(page.locator("[data-screen=cohort] .notice.error")).to_have_count(0)
+
+
+def test_a_tick_made_on_an_older_copy_keeps_its_meaning_when_the_servers_answer_comes(page, live, scene):
+    """The phone shows the cohort as it last read it while the server's answer is on its way: Hoa alone.
+    Meanwhile another phone added Nam. The admin unticks Hoa on the older copy: when the answer comes,
+    Nam stays ticked and Hoa does not, and that is what is saved."""
+    api, cohort, ids = scene["api"], scene["cohort"], scene["ids"]
+    admin = api.sign_in("+84977000111")
+    trainers_url = f"/api/v1/cohorts/{cohort['id']}/trainers"
+    assert api.client.put(trainers_url, headers=admin, json={"trainer_ids": [ids["hoa"]]}).status_code == 200
+    sign_in(page, live, phone=ADMIN)
+    page.goto(f"/cohorts/{cohort['id']}")
+    form = page.locator("form[aria-labelledby=trainers-title]")
+    hoa, nam = (form.locator("label.choice", has_text=name).locator("input") for name in ("Trần Thị Hoa", "Nguyễn Văn Nam"))
+    expect(hoa).to_be_checked()
+    expect(nam).not_to_be_checked()
+
+    assert api.client.put(trainers_url, headers=admin, json={"trainer_ids": [ids["hoa"], ids["nam"]]}).status_code == 200
+    held = []
+    page.route(f"**/api/v1/cohorts/{cohort['id']}", lambda route: held.append(route))
+    page.reload()
+    expect(hoa).to_be_checked()  # the copy on the phone
+    expect(nam).not_to_be_checked()
+    form.locator("label.choice", has_text="Trần Thị Hoa").click()
+    expect(hoa).not_to_be_checked()
+    for route in held:
+        route.continue_()
+    page.unroute(f"**/api/v1/cohorts/{cohort['id']}")
+
+    expect(nam).to_be_checked()  # the server's answer, with the admin's tick over it
+    expect(hoa).not_to_be_checked()
+    form.locator("button[type=submit]").click()
+    expect(form.get_by_text("Đã lưu.")).to_be_visible()
+    assert trainers_of(live, cohort["id"]) == {ids["nam"]}

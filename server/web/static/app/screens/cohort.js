@@ -82,11 +82,14 @@ function Export({ cohort }) {
 function Trainers({ cohort, onSaved }) {
   const online = useOnline();
   const trainers = useData(`trainers:${cohort.union_id}`, () => api("GET", `/unions/${cohort.union_id}/trainers`));
-  // The ticks follow the cohort as last read (the copy on the phone, then the server's answer) until the
-  // admin changes one; only trainers shown are sent (a copy may still name one removed from the branch).
-  const [picked, setPicked] = useState(null);
-  const offered = (trainers.data || []).map((trainer) => trainer.user_id);
-  const chosen = (picked || cohort.trainers.map((trainer) => trainer.user_id)).filter((id) => offered.includes(id));
+  // The ticks are the cohort as last read (the copy on the phone, then the server's answer) with the
+  // admin's own ticks over it: a tick made while the phone still showed an older copy keeps its meaning
+  // when the server's answer comes. Only trainers shown are sent (a copy may still name one removed
+  // from the branch).
+  const [ticked, setTicked] = useState({});
+  const running = cohort.trainers.map((trainer) => trainer.user_id);
+  const chosen = (trainers.data || []).map((trainer) => trainer.user_id)
+    .filter((id) => (id in ticked ? ticked[id] : running.includes(id)));
   const [message, setMessage] = useState(null);
   const save = async (event) => {
     event.preventDefault();
@@ -98,7 +101,7 @@ function Trainers({ cohort, onSaved }) {
       setMessage(problem(error));
     }
   };
-  const tick = (id, on) => setPicked(on ? [...chosen, id] : chosen.filter((c) => c !== id));
+  const tick = (id, on) => setTicked((before) => ({ ...before, [id]: on }));
   return html`<form onSubmit=${save} aria-labelledby="trainers-title">
     <h2 id="trainers-title">${t("Trainers of this cohort")}</h2>
     ${(trainers.data || []).map((trainer) => html`<label class="choice">
