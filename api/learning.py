@@ -231,7 +231,8 @@ class ProgressEvents(MethodView):
         """Send what I did in lessons while offline; good events are kept even if others are refused."""
         # Counted before each event is parsed: too many is refused at once, not after the work.
         learning.check_batch_size(body["events"])
-        return learning.record_events(current_user, parse_events(body["events"]))
+        # The user itself, not the current_user proxy: the service reads it once per event.
+        return learning.record_events(get_current_user(), parse_events(body["events"]))
 
 
 @blp.route("/me/progress")

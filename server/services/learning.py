@@ -243,9 +243,9 @@ def _store_events(user, index, candidates):
         else:
             stored.conflicts.append({"index": position, "errors": {"id": [ID_REUSED]}})
     if new_rows:
-        # NULLs rendered, so that rows with and without `seconds` or `card` go in one statement
-        # (left out, each pattern of missing fields would be an INSERT of its own).
-        db.session.execute(insert(ProgressEvent), new_rows, execution_options={"render_nulls": True})
+        # Plain rows through the Core table: every row has every column (NULLs included), so they go
+        # as one statement sent many times, without the ORM's bulk insert (half the cost, issue 13).
+        db.session.connection().execute(insert(ProgressEvent.__table__), new_rows)
         _apply_events(user.id, index, progress, new_rows)
     db.session.commit()
     stored.accepted = len(new_rows)
