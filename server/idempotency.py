@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 from sqlalchemy.orm import make_transient_to_detached
 
-from server.errors import Conflict
+from server.errors import Conflict, DomainError
 from server.extensions import db
 from server.sql import insert_ignoring_duplicates
 
@@ -32,19 +32,26 @@ def create_once(model, row_id, content, is_owner, build, fingerprint_column="fin
     """Store the row a client created under its own id once; returns (row, created).
 
     `build()` checks the rules and returns the new row, not yet added to the session, carrying
-    fingerprint(content) in `fingerprint_column`; it runs only while the id looks free. A stored
-    row under the id answers a retry when `is_owner(row)` and its fingerprint match, else Conflict.
+    fingerprint(content) in `fingerprint_column`. A stored row under the id answers a retry when
+    `is_owner(row)` and its fingerprint match, else Conflict; a stored row comes before the rules,
+    so a retry of a create whose rules no longer hold (or different content under a used id) is
+    answered by the stored row, as if it had been read first.
 
-    Two tries of one create can run at once (a phone on a slow network retries while its first
-    try is still running). Both find the id free, so the database decides: the row is inserted
-    with ON CONFLICT (id) DO NOTHING, which waits for the other transaction and then either
-    inserts or does nothing. The loser gets the winner's row, with the same checks as a retry.
-    Nothing else is written before that insert, so no other row's IntegrityError is mistaken for
-    the race, and no autoflush sends a half-made row first.
+    The insert comes first, without reading the id before it: a new id, the common case, costs one
+    statement (issue 13). It is inserted with ON CONFLICT (id) DO NOTHING, which also settles two
+    tries of one create running at once (a phone on a slow network retries while its first try is
+    still running): it waits for the other transaction and then either inserts or does nothing.
+    The loser gets the winner's row, with the same checks as a retry. Nothing else is written
+    before that insert, so no other row's IntegrityError is mistaken for the race, and no autoflush
+    sends a half-made row first.
     """
-    stored = db.session.get(model, row_id)
-    if stored is None:
+    try:
         row = build()
+    except DomainError:
+        stored = db.session.get(model, row_id)
+        if stored is None:
+            raise
+    else:
         if _insert_unless_taken(row):
             # The row is what was just written: the session takes it as stored, without reading it back.
             make_transient_to_detached(row)

@@ -16,7 +16,13 @@ def record_activity(seller, kind, day=None):
     Two requests of one seller on one day may race; the database keeps the first row, quietly.
     """
     day = day or vietnam_day(now())
-    db.session.execute(insert_ignoring_duplicates(SellerActivity).values(seller_id=seller.id, day=day, kind=kind))
+    # The table, not the model: a plain INSERT, without the ORM asking the new row's id back.
+    db.session.execute(
+        insert_ignoring_duplicates(SellerActivity.__table__).values(seller_id=seller.id, day=day, kind=kind))
+    if seller.last_activity_day is not None and seller.last_activity_day >= day:
+        # The day only ever moves forward (here, conditionally), so a day as late as this one read in
+        # this request is still there: the update would change nothing, and is not sent.
+        return
     db.session.execute(
         update(Seller)
         .where(Seller.id == seller.id, or_(Seller.last_activity_day.is_(None), Seller.last_activity_day < day))

@@ -137,6 +137,20 @@ def test_sales_are_idempotent(client, shop, clock):
     assert listing["total"] == 1
 
 
+@pytest.mark.parametrize("changes", [{"occurred_on": "2026-12-25"}, {"product_id": str(uuid.uuid4())}])
+def test_content_breaking_a_rule_under_a_used_sale_id_is_a_conflict(client, shop, clock, changes):
+    """The stored sale answers its id before the rules of a new sale are checked: 409, not 422."""
+    owner, seller_id = shop
+    body = sale()
+    assert client.post(f"/api/v1/sellers/{seller_id}/sales", headers=owner.headers, json=body).status_code == 201
+    conflict = client.post(f"/api/v1/sellers/{seller_id}/sales", headers=owner.headers, json={**body, **changes})
+    assert conflict.status_code == 409, conflict.get_json()
+    retry = client.post(f"/api/v1/sellers/{seller_id}/sales", headers=owner.headers, json=body)
+    assert retry.status_code == 200
+    listing = client.get(f"/api/v1/sellers/{seller_id}/sales", headers=owner.headers).get_json()
+    assert listing["total"] == 1
+
+
 def test_sale_id_of_another_shop_is_a_conflict(client, shop, auth):
     owner, seller_id = shop
     other = auth.person()
