@@ -68,6 +68,6 @@ def _insert_unless_taken(row):
     values = {attribute.columns[0].name: getattr(row, attribute.key)
               for attribute in mapper.column_attrs if attribute.key in row.__dict__}
     statement = insert_ignoring_duplicates(
-        mapper.local_table, index_elements=[column.name for column in mapper.primary_key]).values(values)
+        mapper.local_table, index_elements=[column.name for column in mapper.primary_key])
     # Without preserve_rowcount, drivers need not count the rows of an INSERT (psycopg does not).
-    return db.session.execute(statement, execution_options={"preserve_rowcount": True}).rowcount == 1
+    return db.session.execute(statement, values, execution_options={"preserve_rowcount": True}).rowcount == 1

@@ -1,5 +1,7 @@
 """SQL statements that are written differently on SQLite and PostgreSQL."""
 
+from functools import cache
+
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -8,6 +10,15 @@ from server.extensions import db
 
 def insert_ignoring_duplicates(table, index_elements=None):
     """INSERT … ON CONFLICT DO NOTHING, in the dialect of the database in use; `index_elements` limits
-    the conflicts ignored to those on these columns (the primary key, say)."""
-    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    return insert(table).on_conflict_do_nothing(index_elements=index_elements)
+    the conflicts ignored to those on these columns (the primary key, say).
+
+    Without `.values()`, the statement takes its columns from the parameters it runs with. Built once
+    per process for each table (statements are immutable; `.values()` makes a new one): building one
+    costs about as much as running it (issue 13)."""
+    return _insert_ignoring_duplicates(db.engine.dialect.name, table, tuple(index_elements or ()))
+
+
+@cache
+def _insert_ignoring_duplicates(dialect_name, table, index_elements):
+    insert = postgresql_insert if dialect_name == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(index_elements) or None)

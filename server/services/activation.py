@@ -17,8 +17,8 @@ def record_activity(seller, kind, day=None):
     """
     day = day or vietnam_day(now())
     # The table, not the model: a plain INSERT, without the ORM asking the new row's id back.
-    db.session.execute(
-        insert_ignoring_duplicates(SellerActivity.__table__).values(seller_id=seller.id, day=day, kind=kind))
+    db.session.execute(insert_ignoring_duplicates(SellerActivity.__table__),
+                       {"seller_id": seller.id, "day": day, "kind": kind})
     if seller.last_activity_day is not None and seller.last_activity_day >= day:
         # The day only ever moves forward (here, conditionally), so a day as late as this one read in
         # this request is still there: the update would change nothing, and is not sent.
