@@ -21,10 +21,11 @@ class Page:
 
 
 def count_up_to(statement, count_limit=None):
-    """(how many rows `statement` selects, whether the count stopped at `count_limit`)."""
-    counted = statement.order_by(None)
-    if count_limit is not None:
-        counted = counted.limit(count_limit + 1)
+    """(how many rows `statement` selects, whether the count stopped at `count_limit`).
+
+    Up to a limit, the statement's order is kept: walking an index in that order is how the database
+    stops early. Without a limit, every row is counted, in no order."""
+    counted = statement.order_by(None) if count_limit is None else statement.limit(count_limit + 1)
     total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
     capped = count_limit is not None and total > count_limit
     return (count_limit if capped else total), capped

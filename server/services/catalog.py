@@ -5,6 +5,7 @@ import binascii
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -45,9 +46,10 @@ class Listing:
     photos: list
 
 
+@cache
 def _listing_select(product=Product):
     """The listing's columns (of `product`: the Product table, or an alias of a subquery of it), with the
-    seller and the seller's place."""
+    seller and the seller's place. Built once per process: a request adds its conditions and order."""
     columns = (
         product.id, product.title, product.description, product.category, product.price_vnd, product.unit,
         product.stock, product.weight_g, product.length_cm, product.width_cm, product.height_cm,
@@ -82,9 +84,14 @@ def _with_photos(rows):
 
 
 def _catalog_conditions(product=Product, province=None, commune=None, q=None, category=None, ocop=None):
-    """Published products of live sellers matching every filter given, as conditions on `product`,
-    Seller and (for a province) Commune."""
-    conditions = [product.status == "published", Seller.erased_at.is_(None)]
+    """Published products matching every filter given, as conditions on `product`, Seller (for a
+    commune) and Commune (for a province).
+
+    A published product's seller is live: erasing a shop archives its products in the same
+    transaction (accounts.erase), and nobody acts on an erased shop again (permissions.check_seller).
+    So the catalog needs no join to sellers to know what is for sale, and its count walks one index
+    of products (a join to sellers cost ten times as much, issue 13)."""
+    conditions = [product.status == "published"]
     if province:
         conditions.append(Commune.province_code == normalize_province_code(province))
     if commune:
@@ -104,22 +111,36 @@ def _newest_first(statement, product, page, page_size):
             .limit(page_size).offset((page - 1) * page_size))
 
 
-def catalog_page(page=1, page_size=DEFAULT_PAGE_SIZE, province=None, **filters):
+def catalog_page(page=1, page_size=DEFAULT_PAGE_SIZE, province=None, commune=None, **filters):
     """One page of the catalog, newest first, and how many match (counted up to COUNT_LIMIT)."""
-    conditions = _catalog_conditions(province=province, **filters)
-    counted = select(Product.id).join(Seller, Seller.id == Product.seller_id)
-    if province:
-        counted = counted.join(Commune, Commune.code == Seller.commune_code)
-    total, capped = count_up_to(counted.where(*conditions), COUNT_LIMIT)
+    conditions = _catalog_conditions(province=province, commune=commune, **filters)
+    total, capped = count_up_to(_matches(conditions, province, commune, filters.get("q")), COUNT_LIMIT)
     rows = []
     if capped and filters.get("q"):
         recent = _newest_products()
-        within = _listing_select(recent).where(*_catalog_conditions(recent, province=province, **filters))
+        within = _listing_select(recent).where(
+            *_catalog_conditions(recent, province=province, commune=commune, **filters))
         rows = db.session.execute(_newest_first(within, recent, page, page_size)).mappings().all()
     if len(rows) < page_size:
         general = _newest_first(_listing_select().where(*conditions), Product, page, page_size)
         rows = db.session.execute(general).mappings().all()
     return Page(items=_with_photos(rows), total=total, page=page, page_size=page_size, total_capped=capped)
+
+
+def _matches(conditions, province, commune, q):
+    """What the catalog counts: the products meeting `conditions`, through the sellers and communes
+    only when a place is asked for. Without words, in the catalog's order, so that counting walks
+    ix_products_catalog_order and stops at the limit without reading a product (0.2 ms for 1,001
+    against 0.6 ms unordered); words are found through the trigram index, in no order."""
+    matches = select(Product.id)
+    if province or commune:
+        matches = matches.join(Seller, Seller.id == Product.seller_id)
+    if province:
+        matches = matches.join(Commune, Commune.code == Seller.commune_code)
+    matches = matches.where(*conditions)
+    if not q:
+        matches = matches.order_by(Product.published_at.desc(), Product.id.desc())
+    return matches
 
 
 # A search that matches more than COUNT_LIMIT products first looks among the newest SEARCH_WINDOW
@@ -131,6 +152,7 @@ def catalog_page(page=1, page_size=DEFAULT_PAGE_SIZE, province=None, **filters):
 SEARCH_WINDOW = 10_000
 
 
+@cache
 def _newest_products():
     return aliased(Product, select(Product).where(Product.status == "published")
                    .order_by(Product.published_at.desc(), Product.id.desc()).limit(SEARCH_WINDOW)

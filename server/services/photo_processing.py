@@ -4,6 +4,7 @@ import io
 import logging
 import struct
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageChops, ImageCms, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
@@ -195,7 +196,14 @@ def _fit(size, longest):
 
 def derivative_sizes(large_size, names):
     """{name: {"width", "height"}} of the derivatives `names` made from a `large` of `large_size`, each
-    as process_photo makes it from the one before: floors learn an image's size without fetching it."""
+    as process_photo makes it from the one before: floors learn an image's size without fetching it.
+
+    The answer is shared between callers asking the same (photos come in a few sizes): not to be changed."""
+    return _derivative_sizes(tuple(large_size), tuple(names))
+
+
+@lru_cache(maxsize=1024)
+def _derivative_sizes(large_size, names):
     sizes, size = {}, large_size
     for name, longest in DERIVATIVE_SIZES.items():
         size = _fit(size, longest)
