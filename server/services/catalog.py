@@ -111,15 +111,14 @@ def _newest_first(statement, product, page, page_size):
             .limit(page_size).offset((page - 1) * page_size))
 
 
-def catalog_page(page=1, page_size=DEFAULT_PAGE_SIZE, province=None, commune=None, **filters):
+def catalog_page(page=1, page_size=DEFAULT_PAGE_SIZE, **filters):
     """One page of the catalog, newest first, and how many match (counted up to COUNT_LIMIT)."""
-    conditions = _catalog_conditions(province=province, commune=commune, **filters)
-    total, capped = count_up_to(_matches(conditions, province, commune, filters.get("q")), COUNT_LIMIT)
+    conditions = _catalog_conditions(**filters)
+    total, capped = count_up_to(_matches(conditions, **filters), COUNT_LIMIT)
     rows = []
     if capped and filters.get("q"):
         recent = _newest_products()
-        within = _listing_select(recent).where(
-            *_catalog_conditions(recent, province=province, commune=commune, **filters))
+        within = _listing_select(recent).where(*_catalog_conditions(recent, **filters))
         rows = db.session.execute(_newest_first(within, recent, page, page_size)).mappings().all()
     if len(rows) < page_size:
         general = _newest_first(_listing_select().where(*conditions), Product, page, page_size)
@@ -127,18 +126,19 @@ def catalog_page(page=1, page_size=DEFAULT_PAGE_SIZE, province=None, commune=Non
     return Page(items=_with_photos(rows), total=total, page=page, page_size=page_size, total_capped=capped)
 
 
-def _matches(conditions, province, commune, q):
+def _matches(conditions, province=None, commune=None, **others):
     """What the catalog counts: the products meeting `conditions`, through the sellers and communes
-    only when a place is asked for. Without words, in the catalog's order, so that counting walks
-    ix_products_catalog_order and stops at the limit without reading a product (0.2 ms for 1,001
-    against 0.6 ms unordered); words are found through the trigram index, in no order."""
+    only when a place is asked for. The whole catalog is counted in its order, so that counting walks
+    ix_products_catalog_order and stops at the limit without reading a product (0.25 ms for 1,001
+    against 1.0 ms before, issue 13); a filtered one in no order, as the database finds best (the
+    trigram index for words; a rare category would walk much of the order before its 1,001st)."""
     matches = select(Product.id)
     if province or commune:
         matches = matches.join(Seller, Seller.id == Product.seller_id)
     if province:
         matches = matches.join(Commune, Commune.code == Seller.commune_code)
     matches = matches.where(*conditions)
-    if not q:
+    if not (province or commune or any(others.values())):
         matches = matches.order_by(Product.published_at.desc(), Product.id.desc())
     return matches
 
