@@ -2,7 +2,7 @@
 measured in the same run under the same server settings (SPEC §8, issue 13).
 
     .venv/bin/python benchmarks/api.py [--workers 2] [--threads 2] [--connections 16] [--duration 10s]
-        [--rounds 3] [--accept-encoding 'br, gzip'] [--sellers 3000] [--reuse] [--keep]
+        [--rounds 3] [--accept-encoding 'br, gzip'] [--sellers 3000] [--reuse] [--keep] [--only catalog,feeds]
         [--postgres-url postgresql://postgres@127.0.0.1:5432/choque_api_bench] [--redis-url redis://127.0.0.1:6379/13]
 
 What it does: drops and creates the PostgreSQL database of --postgres-url (never `test`; dropped
@@ -176,6 +176,15 @@ class Server:
     def log_size(self):
         return self.log_path.stat().st_size
 
+    def worker_rss_mb(self):
+        """The resident memory of each worker (the master's children), in MB, from /proc."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        sizes = []
+        for pid in children:
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes.append(int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE).group(1)) / 1024)
+        return sizes
+
     def worker_boots_since(self, offset):
         with self.log_path.open("rb") as log:
             log.seek(offset)
@@ -232,6 +241,8 @@ def parse_arguments():
     parser.add_argument("--reuse", action="store_true",
                         help="use the database as it is (loaded by an earlier run with --keep)")
     parser.add_argument("--keep", action="store_true", help="keep the database after the run")
+    parser.add_argument("--only", metavar="WORDS", help="measure only the endpoints whose name holds one of these "
+                        "comma-separated words (e.g. 'catalog,feeds'): a quicker look while working")
     return parser.parse_args()
 
 
@@ -257,6 +268,8 @@ def main():
         app, bare, select_one = servers
         session = SignedIn(app.url, phones, Path(env["SMS_OUTBOX_PATH"]))
         endpoints = main_endpoints(app.url, session)
+        if args.only:
+            endpoints = [e for e in endpoints if any(word in e.name for word in args.only.split(","))]
         problems = check_endpoints(app.url, endpoints, session)
         ceilings = {BARE: Endpoint("bare Flask", "/"), SELECT_ONE: Endpoint("bare Flask + `SELECT 1`", "/")}
         scripts = write_scripts(folder, endpoints)
@@ -266,7 +279,7 @@ def main():
                 (app, endpoint) for endpoint in endpoints]:
             wrk.run(server, endpoint, session, args.warmup)
         measure(args, wrk, servers, ceilings, endpoints, session)
-        print_table(args, ceilings, endpoints, time.monotonic() - started, problems)
+        print_table(args, ceilings, endpoints, time.monotonic() - started, problems, app.worker_rss_mb())
         return 0
     except StartError as error:
         print(f"\nFAILED: {error}", file=sys.stderr)
@@ -584,7 +597,7 @@ def _ceiling_run(wrk, server, ceiling, session, duration):
     return run
 
 
-def print_table(args, ceilings, endpoints, seconds, problems):
+def print_table(args, ceilings, endpoints, seconds, problems, worker_rss):
     rounds = len(endpoints[0].runs)
     print(f"\nAPI throughput: gunicorn --workers {args.workers} (gunicorn.conf.py), PostgreSQL, "
           f"{args.sellers:,} demo sellers; wrk -t{args.threads} -c{args.connections} -d{args.duration}"
@@ -608,6 +621,8 @@ def print_table(args, ceilings, endpoints, seconds, problems):
     where = ", ".join(f"{name.split()[1]} {count}" for name, count in boots.items() if count)
     print(f"\nWorkers booted during the measured runs (max_requests recycling): the app {sum(boots.values())}"
           f"{f' ({where})' if where else ''}; the two bare apps {boots_bare}.")
+    print(f"Memory of the app's workers after the runs (VmRSS, goal ≤ 150 MB each): "
+          f"{', '.join(f'{size:.0f} MB' for size in worker_rss)}.")
     for problem in problems:
         print(f"ERROR before measuring: {problem}")
     errors = [endpoint.name for endpoint in endpoints if any(run.non_2xx or run.socket_errors for run in endpoint.runs)]
