@@ -1,6 +1,7 @@
 """The signed-in person: profile, consent, data export and erasure."""
 
 import marshmallow as ma
+from flask import jsonify
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
@@ -32,9 +33,9 @@ class ScopeSchema(ma.Schema):
 
     role = ma.fields.String(required=True, metadata={"enum": [r.value for r in Role if r != Role.SELLER]})
     union_id = ma.fields.Integer(allow_none=True)
-    union_name = ma.fields.Function(lambda g: g.union and places.union_display_name(g.union),
-                                    metadata={"type": "string", "nullable": True})
-    province_code = ma.fields.Function(lambda g: g.union.province_code if g.union else g.province_code,
+    # Written by scope_view; fields computed from the grant in the document.
+    union_name = ma.fields.Function(lambda scope: scope["union_name"], metadata={"type": "string", "nullable": True})
+    province_code = ma.fields.Function(lambda scope: scope["province_code"],
                                        metadata={"type": "string", "nullable": True,
                                                  "description": "Null: national (a national branch, or a national manager)."})
 
@@ -90,8 +91,21 @@ class ExportSchema(ma.Schema):
     activity = ma.fields.List(ma.fields.Dict(), required=True)
 
 
+def scope_view(grant):
+    """Where a staff role grant applies, as ScopeSchema documents it."""
+    return {
+        "role": grant.role,
+        "union_id": grant.union_id,
+        "union_name": grant.union and places.union_display_name(grant.union),
+        "province_code": grant.union.province_code if grant.union else grant.province_code,
+    }
+
+
 def me_view(user):
-    """The `/me` document of a user."""
+    """The `/me` document of a user, as MeSchema documents it, in plain data that JSON writes as the
+    schema would (times included: ISO 8601), so that /me, asked for on every start of the app, is
+    written without the schema (issue 13); the sign-in answer still nests it in its own schema."""
+    sellers, consent = accounts.sellers_and_consent(user)
     return {
         "id": user.id,
         "phone": user.phone,
@@ -99,9 +113,10 @@ def me_view(user):
         "locale": user.locale,
         "gender": user.gender,
         "roles": [role.value for role in roles_of(user)],
-        "sellers": accounts.sellers_of(user),
-        "scopes": sorted(user.grants, key=lambda grant: (grant.role, grant.union_id or 0, grant.province_code or "")),
-        "consent": accounts.latest_consent(user),
+        "sellers": sellers,
+        "scopes": [scope_view(grant) for grant in
+                   sorted(user.grants, key=lambda grant: (grant.role, grant.union_id or 0, grant.province_code or ""))],
+        "consent": consent,
     }
 
 
@@ -111,14 +126,14 @@ class Me(MethodView):
     @blp.response(200, MeSchema)
     def get(self):
         """My profile, roles and shops."""
-        return me_view(current_user)
+        return jsonify(me_view(current_user))
 
     @login_required
     @blp.arguments(MeUpdateSchema, required=False)  # no body: no change
     @blp.response(200, MeSchema)
     def patch(self, changes):
         """Change my name, language or gender."""
-        return me_view(accounts.update_profile(current_user, changes))
+        return jsonify(me_view(accounts.update_profile(current_user, changes)))
 
     @login_required
     @blp.response(204)

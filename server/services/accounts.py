@@ -1,14 +1,14 @@
 """The signed-in person: profile, consent, export of their data, erasure; staff accounts."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, true, update
 
 from server.clock import now
 from server.errors import InvalidInput
 from server.extensions import db
 from server.models import (
     AuditEvent, Channel, Consent, Invitation, LessonProgress, OtpChallenge, PayoutAccount, Product, ProductPhoto,
-    Province, QuizAttempt, RoleGrant, Sale, Seller, SellerMember, UnionBranch,
+    Province, QuizAttempt, RoleGrant, Sale, Seller, SellerMember, UnionBranch, User,
 )
 from server.permissions import STAFF_ROLES, Role
 from server.phones import normalize_mobile
@@ -57,30 +57,42 @@ def give_consent(user, version, purposes):
     return consent
 
 
-# The two reads of /me, which the app asks for on every start: built once (building a select costs
-# about as much as running it).
+# The reads of /me, which the app asks for on every start, in one statement built once (building a
+# select costs about as much as running it; a round trip more costs as much again): the user's row
+# joined to their latest consent and to each of their sellers, so one row per seller (or one row
+# without a seller), each carrying the consent (or NULLs).
 LATEST_CONSENT = (
     select(Consent.version, Consent.purposes, Consent.recorded_at, Consent.on_behalf)
     .where(Consent.user_id == bindparam("user_id"))
     .order_by(Consent.recorded_at.desc(), Consent.id.desc())
     .limit(1)
+    .subquery("consent")
 )
 SELLERS_OF = (
     select(Seller.id, Seller.name, Seller.kind, Seller.commune_code)
     .join(SellerMember, SellerMember.seller_id == Seller.id)
     .where(SellerMember.user_id == bindparam("user_id"), Seller.erased_at.is_(None))
-    .order_by(Seller.id)
+    .subquery("seller")
+)
+SELLERS_AND_CONSENT = (
+    select(SELLERS_OF, LATEST_CONSENT)
+    .select_from(User.__table__)
+    .outerjoin(LATEST_CONSENT, true())
+    .outerjoin(SELLERS_OF, true())
+    .where(User.__table__.c.id == bindparam("user_id"))
+    .order_by(SELLERS_OF.c.id)
 )
 
 
-def latest_consent(user):
-    """The consent recorded last for the user (version, purposes, recorded_at, on_behalf), or None."""
-    return db.session.execute(LATEST_CONSENT, {"user_id": user.id}).first()
-
-
-def sellers_of(user):
-    """Sellers the user owns or is a member of: id, name, kind and commune_code of each."""
-    return db.session.execute(SELLERS_OF, {"user_id": user.id}).all()
+def sellers_and_consent(user):
+    """(sellers, consent): the sellers the user owns or is a member of (id, name, kind and
+    commune_code of each, by id), and the consent they recorded last (version, purposes,
+    recorded_at, on_behalf) or None."""
+    # Core rows on the session's connection: plain columns, nothing for the ORM to load.
+    rows = db.session.connection().execute(SELLERS_AND_CONSENT, {"user_id": user.id}).mappings().all()
+    sellers = [{key: row[key] for key in SELLERS_OF.c.keys()} for row in rows if row["id"] is not None]
+    latest = rows[0] if rows and rows[0]["recorded_at"] is not None else None
+    return sellers, latest and {key: latest[key] for key in LATEST_CONSENT.c.keys()}
 
 
 def export_data(user):

@@ -1,8 +1,11 @@
 """GET/PATCH/DELETE /me, consent and export."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
+from api.me import MeSchema, me_view
 from server.extensions import db
 from server.models import AuditEvent, Seller, User
 
@@ -201,3 +204,25 @@ def test_me_shows_the_latest_consent(client, auth):
     client.post("/api/v1/me/consent", headers=person.headers, json={"version": "2025-1", "purposes": ["account"]})
     consent = client.get("/api/v1/me", headers=person.headers).get_json()["consent"]
     assert (consent["version"], consent["purposes"], consent["on_behalf"]) == ("2025-1", ["account"], False)
+
+
+def test_me_lists_every_shop_once_with_the_latest_consent(client, auth, clock):
+    """The shops and the consent come in one read: no shop and no consent, then two shops and two
+    consents, each shop once, by id, beside the consent recorded last; the answer is what MeSchema writes."""
+    person = auth.person()
+    me = client.get("/api/v1/me", headers=person.headers).get_json()
+    assert (me["sellers"], me["consent"]) == ([], None)
+    for name in ("Mật ong Na Hang", "Chè Shan tuyết"):
+        client.post("/api/v1/sellers", headers=person.headers,
+                    json={"kind": "household", "name": name, "commune_code": "02221"})
+    for version in ("2025-1", "2025-2"):
+        client.post("/api/v1/me/consent", headers=person.headers, json={"version": version, "purposes": ["account"]})
+        clock.advance(timedelta(minutes=1))
+    response = client.get("/api/v1/me", headers=person.headers)
+    me = response.get_json()
+    assert [s["name"] for s in me["sellers"]] == ["Mật ong Na Hang", "Chè Shan tuyết"]
+    assert me["sellers"][0]["id"] < me["sellers"][1]["id"]
+    assert me["consent"]["version"] == "2025-2"
+    with client.application.test_request_context():
+        user = db.session.get(User, person.id)
+        assert response.data == client.application.json.dumps(MeSchema().dump(me_view(user))).encode() + b"\n"
