@@ -2,12 +2,22 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from server.extensions import db
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+
+def inline(value):
+    """`value` written into the SQL instead of sent beside it as a parameter.
+
+    PostgreSQL plans a prepared statement once for all its parameters only when a plan for any values
+    costs no more than one for the values at hand. Behind `LIMIT $1` it cannot know that a page is 20
+    rows, nor use an index of published products behind `status = $1`: a catalog page was planned
+    again on every request (0.5–0.8 ms each, issue 13). Written in, they are planned once."""
+    return literal(value, literal_execute=True)
 
 
 @dataclass
@@ -25,7 +35,7 @@ def count_up_to(statement, count_limit=None):
 
     Up to a limit, the statement's order is kept: walking an index in that order is how the database
     stops early. Without a limit, every row is counted, in no order."""
-    counted = statement.order_by(None) if count_limit is None else statement.limit(count_limit + 1)
+    counted = statement.order_by(None) if count_limit is None else statement.limit(inline(count_limit + 1))
     total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
     capped = count_limit is not None and total > count_limit
     return (count_limit if capped else total), capped

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased, selectinload
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import Commune, Product, ProductPhoto, Province, Seller
-from server.pagination import DEFAULT_PAGE_SIZE, Page, count_up_to
+from server.pagination import DEFAULT_PAGE_SIZE, Page, count_up_to, inline
 from server.services.places import normalize_province_code
 from server.text import search_words, word_start
 
@@ -25,6 +25,8 @@ MERCHANT_FEED_PAGE_SIZE = 1000
 # The public catalog counts its matches up to this many (fifty pages, more than a buyer reads), and a
 # million products are never counted on every page.
 COUNT_LIMIT = 1_000
+# In the SQL, so that the index of published products serves every plan (server.pagination.inline).
+PUBLISHED = inline("published")
 
 
 def _with_everything(statement):
@@ -91,7 +93,7 @@ def _catalog_conditions(product=Product, province=None, commune=None, q=None, ca
     transaction (accounts.erase), and nobody acts on an erased shop again (permissions.check_seller).
     So the catalog needs no join to sellers to know what is for sale, and its count walks one index
     of products (a join to sellers cost ten times as much, issue 13)."""
-    conditions = [product.status == "published"]
+    conditions = [product.status == PUBLISHED]
     if province:
         conditions.append(Commune.province_code == normalize_province_code(province))
     if commune:
@@ -108,7 +110,7 @@ def _newest_first(statement, product, page, page_size):
     # The id breaks ties in the same direction, so that ix_products_catalog_order serves the order
     # read backwards.
     return (statement.order_by(product.published_at.desc(), product.id.desc())
-            .limit(page_size).offset((page - 1) * page_size))
+            .limit(inline(page_size)).offset(inline((page - 1) * page_size)))
 
 
 def catalog_page(page=1, page_size=DEFAULT_PAGE_SIZE, **filters):
@@ -154,8 +156,8 @@ SEARCH_WINDOW = 10_000
 
 @cache
 def _newest_products():
-    return aliased(Product, select(Product).where(Product.status == "published")
-                   .order_by(Product.published_at.desc(), Product.id.desc()).limit(SEARCH_WINDOW)
+    return aliased(Product, select(Product).where(Product.status == PUBLISHED)
+                   .order_by(Product.published_at.desc(), Product.id.desc()).limit(inline(SEARCH_WINDOW))
                    .subquery("recent"))
 
 
@@ -213,7 +215,7 @@ def for_sale(province=None, page=1, limit=MERCHANT_FEED_PAGE_SIZE):
     no longer in it, they take down."""
     statement = (_listing_select().where(*_catalog_conditions(province=province))
                  .order_by(Product.published_at.desc(), Product.id.desc())
-                 .limit(limit + 1).offset((page - 1) * limit))
+                 .limit(inline(limit + 1)).offset(inline((page - 1) * limit)))
     listings = _listings(statement)
     return listings[:limit], len(listings) > limit
 
@@ -233,7 +235,7 @@ def feed(province=None, updated_since=None, cursor=None, limit=FEED_PAGE_SIZE):
         moment, product_id = _decode_cursor(cursor)
         statement = statement.where(or_(Product.updated_at > moment,
                                         and_(Product.updated_at == moment, Product.id > product_id)))
-    listings = _listings(statement.order_by(Product.updated_at, Product.id).limit(limit + 1))
+    listings = _listings(statement.order_by(Product.updated_at, Product.id).limit(inline(limit + 1)))
     has_more = len(listings) > limit
     listings = listings[:limit]
     return {"items": listings, "next_cursor": _encode_cursor(listings[-1].product) if has_more else None}
