@@ -8,6 +8,7 @@ from the phone is only a hint: it is stored, but the server decides.
 from dataclasses import dataclass, field
 from datetime import UTC
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -345,7 +346,8 @@ def statuses_by_lesson(user):
     """{lesson slug: status} of `user` in the lessons they started; nothing for an anonymous caller."""
     if user is None:
         return {}
-    return dict(db.session.execute(STATUSES_OF, {"user_id": user.id}).all())
+    # Core rows on the session's connection: two plain columns, nothing for the ORM to load.
+    return dict(db.session.connection().execute(STATUSES_OF, {"user_id": user.id}).all())
 
 
 def tracks_for(user, locale):
@@ -353,21 +355,30 @@ def tracks_for(user, locale):
     statuses = statuses_by_lesson(user)
     return [
         {
-            "slug": track.slug,
-            "title": track.title(locale),
-            "description": track.description(locale),
-            "lessons": [
-                {
-                    "slug": lesson.slug,
-                    "title": lesson.text(locale).title,
-                    "minutes": lesson.minutes,
-                    "status": statuses.get(lesson.slug, NOT_STARTED),
-                }
-                for lesson in track.lessons
-            ],
+            **track,
+            "lessons": [{**lesson, "status": statuses.get(lesson["slug"], NOT_STARTED)} for lesson in lessons],
         }
-        for track in current_index().tracks
+        for track, lessons in _track_outlines(locale)
     ]
+
+
+def _track_outlines(locale):
+    """[(track, [lesson, ...])] in `locale`, without anyone's status: what /tracks writes for everyone,
+    made once per process and language from the content, which is read once per process."""
+    index = current_index()
+    outlines = current_app.extensions.setdefault("track_outlines", {})
+    made_from, outline = outlines.get(locale, (None, None))
+    if made_from is not index:
+        outline = [
+            (
+                {"slug": track.slug, "title": track.title(locale), "description": track.description(locale)},
+                [{"slug": lesson.slug, "title": lesson.text(locale).title, "minutes": lesson.minutes}
+                 for lesson in track.lessons],
+            )
+            for track in index.tracks
+        ]
+        outlines[locale] = (index, outline)
+    return outline
 
 
 def lesson_for(slug, locale):
