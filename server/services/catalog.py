@@ -17,6 +17,7 @@ from server.extensions import db
 from server.models import Commune, Product, ProductPhoto, Province, Seller
 from server.pagination import DEFAULT_PAGE_SIZE, Page, count_up_to, inline
 from server.services.places import normalize_province_code
+from server.sql import one_of
 from server.text import search_words, word_start
 
 FEED_PAGE_SIZE = 100
@@ -78,7 +79,7 @@ def _with_photos(rows):
         for photo in db.session.execute(
             select(ProductPhoto.product_id, ProductPhoto.id, ProductPhoto.width, ProductPhoto.height,
                    ProductPhoto.keys)
-            .where(ProductPhoto.product_id.in_([row["id"] for row in rows]))
+            .where(one_of(ProductPhoto.product_id, (row["id"] for row in rows)))
             .order_by(ProductPhoto.product_id, ProductPhoto.position)
         ):
             photos[photo.product_id].append(photo)
