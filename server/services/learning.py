@@ -219,6 +219,17 @@ class _Stored:
     conflicts: list = field(default_factory=list)
 
 
+# The statements of a batch, built once: building a select costs about as much as running it.
+STORED_EVENTS = select(ProgressEvent.id, ProgressEvent.user_id, ProgressEvent.fingerprint).where(
+    ProgressEvent.id.in_(bindparam("ids", expanding=True)))
+LOCKED_PROGRESS = (
+    select(LessonProgress)
+    .where(LessonProgress.user_id == bindparam("user_id"),
+           LessonProgress.lesson_slug.in_(bindparam("slugs", expanding=True)))
+    .with_for_update()
+)
+
+
 def _store_events(user, index, candidates):
     """Insert the new events and update the progress rows they touch, in one transaction."""
     # Lock the learner's rows first, so that a batch retried from two phones at once is counted
@@ -227,10 +238,7 @@ def _store_events(user, index, candidates):
     ids = [row["id"] for _, row in candidates]
     known = {
         event_id: (owner_id, stored_fingerprint)
-        for event_id, owner_id, stored_fingerprint in db.session.execute(
-            select(ProgressEvent.id, ProgressEvent.user_id, ProgressEvent.fingerprint)
-            .where(ProgressEvent.id.in_(ids))
-        )
+        for event_id, owner_id, stored_fingerprint in db.session.connection().execute(STORED_EVENTS, {"ids": ids})
     }
     stored, new_rows = _Stored(), []
     for position, row in candidates:
@@ -275,11 +283,7 @@ def _locked_progress(user_id, slugs):
     """{slug: LessonProgress} that exist among `slugs`, locked until commit (PostgreSQL)."""
     if not slugs:
         return {}
-    rows = db.session.scalars(
-        select(LessonProgress)
-        .where(LessonProgress.user_id == user_id, LessonProgress.lesson_slug.in_(sorted(slugs)))
-        .with_for_update()
-    )
+    rows = db.session.scalars(LOCKED_PROGRESS, {"user_id": user_id, "slugs": sorted(slugs)})
     return {row.lesson_slug: row for row in rows}
 
 
