@@ -30,15 +30,24 @@ class Page:
     total_capped: bool = False
 
 
-def count_up_to(statement, count_limit=None):
-    """(how many rows `statement` selects, whether the count stopped at `count_limit`).
+def count_of(statement, count_limit=None):
+    """SELECT count(*) of the rows `statement` selects; with `count_limit`, of the first count_limit + 1.
 
     Up to a limit, the statement's order is kept: walking an index in that order is how the database
     stops early. Without a limit, every row is counted, in no order."""
     counted = statement.order_by(None) if count_limit is None else statement.limit(inline(count_limit + 1))
-    total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
-    capped = count_limit is not None and total > count_limit
-    return (count_limit if capped else total), capped
+    return select(func.count()).select_from(counted.subquery())
+
+
+def capped(total, count_limit=None):
+    """(the total to tell, whether the count stopped at `count_limit`) of a count made by count_of()."""
+    over = count_limit is not None and total > count_limit
+    return (count_limit if over else total), over
+
+
+def count_up_to(statement, count_limit=None):
+    """(how many rows `statement` selects, whether the count stopped at `count_limit`)."""
+    return capped(db.session.scalar(count_of(statement, count_limit)), count_limit)
 
 
 def _bounded(page, page_size):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased, selectinload
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import Commune, Product, ProductPhoto, Province, Seller
-from server.pagination import DEFAULT_PAGE_SIZE, Page, count_up_to, inline
+from server.pagination import DEFAULT_PAGE_SIZE, Page, capped, count_of, count_up_to, inline
 from server.services.places import normalize_province_code
 from server.sql import one_of
 from server.text import search_words, word_start
@@ -117,16 +117,31 @@ def _newest_first(statement, product, page, page_size):
 def catalog_page(page=1, page_size=DEFAULT_PAGE_SIZE, **filters):
     """One page of the catalog, newest first, and how many match (counted up to COUNT_LIMIT)."""
     conditions = _catalog_conditions(**filters)
-    total, capped = count_up_to(_matches(conditions, **filters), COUNT_LIMIT)
+    matches = _matches(conditions, **filters)
+    if filters.get("q"):
+        return _search_page(conditions, matches, page, page_size, filters)
+    # The count comes with the page's rows, in one statement (the database counts once per run).
+    counted = count_of(matches, COUNT_LIMIT).scalar_subquery().label("total")
+    statement = _newest_first(_listing_select().add_columns(counted).where(*conditions), Product, page, page_size)
+    rows = db.session.execute(statement).mappings().all()
+    # A page past the last one has no row to bring the count.
+    total, over = capped(rows[0]["total"], COUNT_LIMIT) if rows else count_up_to(matches, COUNT_LIMIT)
+    return Page(items=_with_photos(rows), total=total, page=page, page_size=page_size, total_capped=over)
+
+
+def _search_page(conditions, matches, page, page_size, filters):
+    """A page of what words find: counted first, as a search that finds more than COUNT_LIMIT is read
+    among the newest products first (SEARCH_WINDOW)."""
+    total, over = count_up_to(matches, COUNT_LIMIT)
     rows = []
-    if capped and filters.get("q"):
+    if over:
         recent = _newest_products()
         within = _listing_select(recent).where(*_catalog_conditions(recent, **filters))
         rows = db.session.execute(_newest_first(within, recent, page, page_size)).mappings().all()
     if len(rows) < page_size:
         general = _newest_first(_listing_select().where(*conditions), Product, page, page_size)
         rows = db.session.execute(general).mappings().all()
-    return Page(items=_with_photos(rows), total=total, page=page, page_size=page_size, total_capped=capped)
+    return Page(items=_with_photos(rows), total=total, page=page, page_size=page_size, total_capped=over)
 
 
 def _matches(conditions, province=None, commune=None, **others):

@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.api.helpers import listed_product, open_shop
+from tests.api.test_round_trips import statements
 from tests.images import phone_jpeg, upload
 
 HOAN_KIEM = "00070"
@@ -66,6 +67,15 @@ def test_catalog_paging(client, market):
     assert first["total"] == 3 and len(first["items"]) == 2 and len(second["items"]) == 1
 
 
+def test_a_catalog_page_comes_with_its_count_in_one_statement_and_a_page_past_the_end_still_counts(client, market, app):
+    with statements(app) as sent:
+        body = client.get("/api/v1/catalog?page_size=2").get_json()
+    assert (body["total"], len(body["items"])) == (3, 2)
+    assert len(sent) == 2  # the page with its count; the photos
+    past = client.get("/api/v1/catalog?page_size=2&page=5").get_json()
+    assert (past["total"], past["total_capped"], past["items"]) == (3, False, [])
+
+
 def test_catalog_counts_its_matches_up_to_a_limit_and_says_when_there_are_more(client, market, monkeypatch):
     from server.services import catalog
 
@@ -106,7 +116,6 @@ def test_a_common_search_gives_the_same_pages_from_the_newest_products_or_from_a
     """A search matching more than COUNT_LIMIT products first looks among the newest SEARCH_WINDOW
     products; pages it cannot fill there are read from all of them. Buyers see one order either way."""
     from server.services import catalog
-    from tests.api.test_round_trips import statements
 
     for number in range(5):
         listed_product(client, market["lan"], market["hanoi"], title=f"Mật ong hoa nhãn Hưng Yên số {number}")
