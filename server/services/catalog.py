@@ -49,10 +49,9 @@ class Listing:
     photos: list
 
 
-@cache
 def _listing_select(product=Product):
     """The listing's columns (of `product`: the Product table, or an alias of a subquery of it), with the
-    seller and the seller's place. Built once per process: a request adds its conditions and order."""
+    seller and the seller's place."""
     columns = (
         product.id, product.title, product.description, product.category, product.price_vnd, product.unit,
         product.stock, product.weight_g, product.length_cm, product.width_cm, product.height_cm,
@@ -65,6 +64,13 @@ def _listing_select(product=Product):
             .join(Seller, Seller.id == product.seller_id)
             .join(Commune, Commune.code == Seller.commune_code)
             .join(Province, Province.code == Commune.province_code))
+
+
+@cache
+def _products_listing():
+    """_listing_select() of the products table, built once per process: a request adds its conditions
+    and order (building it cost about as much as running it)."""
+    return _listing_select()
 
 
 def _listings(statement):
@@ -122,7 +128,7 @@ def catalog_page(page=1, page_size=DEFAULT_PAGE_SIZE, **filters):
         return _search_page(conditions, matches, page, page_size, filters)
     # The count comes with the page's rows, in one statement (the database counts once per run).
     counted = count_of(matches, COUNT_LIMIT).scalar_subquery().label("total")
-    statement = _newest_first(_listing_select().add_columns(counted).where(*conditions), Product, page, page_size)
+    statement = _newest_first(_products_listing().add_columns(counted).where(*conditions), Product, page, page_size)
     rows = db.session.execute(statement).mappings().all()
     # A page past the last one has no row to bring the count.
     total, over = capped(rows[0]["total"], COUNT_LIMIT) if rows else count_up_to(matches, COUNT_LIMIT)
@@ -139,7 +145,7 @@ def _search_page(conditions, matches, page, page_size, filters):
         within = _listing_select(recent).where(*_catalog_conditions(recent, **filters))
         rows = db.session.execute(_newest_first(within, recent, page, page_size)).mappings().all()
     if len(rows) < page_size:
-        general = _newest_first(_listing_select().where(*conditions), Product, page, page_size)
+        general = _newest_first(_products_listing().where(*conditions), Product, page, page_size)
         rows = db.session.execute(general).mappings().all()
     return Page(items=_with_photos(rows), total=total, page=page, page_size=page_size, total_capped=over)
 
@@ -170,7 +176,6 @@ def _matches(conditions, province=None, commune=None, **others):
 SEARCH_WINDOW = 10_000
 
 
-@cache
 def _newest_products():
     return aliased(Product, select(Product).where(Product.status == PUBLISHED)
                    .order_by(Product.published_at.desc(), Product.id.desc()).limit(inline(SEARCH_WINDOW))
@@ -229,7 +234,7 @@ def for_sale(province=None, page=1, limit=MERCHANT_FEED_PAGE_SIZE):
     """What is for sale now, newest first, a page of `limit` and whether there are more: the whole
     catalog as Google Merchant Center and Meta take it, one file they fetch again and again. What is
     no longer in it, they take down."""
-    statement = (_listing_select().where(*_catalog_conditions(province=province))
+    statement = (_products_listing().where(*_catalog_conditions(province=province))
                  .order_by(Product.published_at.desc(), Product.id.desc())
                  .limit(inline(limit + 1)).offset(inline((page - 1) * limit)))
     listings = _listings(statement)
@@ -242,7 +247,7 @@ def feed(province=None, updated_since=None, cursor=None, limit=FEED_PAGE_SIZE):
     A product no longer `published` (back to draft, archived, deleted by its seller) stays in the
     feed with that status, which tells the floors to take it down; drafts never published never show.
     """
-    statement = _listing_select().where(Product.published_at.is_not(None))
+    statement = _products_listing().where(Product.published_at.is_not(None))
     if province:
         statement = statement.where(Commune.province_code == normalize_province_code(province))
     if updated_since:
