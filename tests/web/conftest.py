@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError, expect, sync_playwright
 
 from tests.live_server import LiveServer
 
@@ -60,10 +60,19 @@ def page(request, phone):
     yield page
     report = getattr(request.node, "call_report", None)
     if report is not None and report.failed:
-        # What the person saw when the test failed, in CI's log (which keeps no pictures).
-        print(f"The screen at {page.url} when the test failed (navigator.onLine: {page.evaluate('navigator.onLine')}):")
-        print(page.inner_text("body"))
+        print(what_the_screen_shows(page))
     assert not errors, f"the page threw: {errors}"
+
+
+def what_the_screen_shows(page):
+    """What the person saw when a test failed, for CI's log (which keeps no pictures). Every step has a
+    timeout: a page stuck behind a dialog the test left open must not hang the run."""
+    try:
+        online = page.wait_for_function("() => String(navigator.onLine)", timeout=5_000).json_value()
+        text = page.inner_text("body", timeout=5_000)
+    except PlaywrightError as error:
+        return f"The screen at {page.url} could not be read: {error.message}"
+    return f"The screen at {page.url} when the test failed (navigator.onLine: {online}):\n{text}"
 
 
 def screenshot(page, name):
