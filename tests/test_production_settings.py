@@ -2,6 +2,7 @@
 
 import secrets
 
+import orjson
 import pytest
 
 import config
@@ -79,4 +80,4 @@ def test_numbers_in_the_environment_must_be_numbers(name):
 def test_postgresql_gets_timeouts_and_sqlite_keeps_its_defaults():
     postgresql = config.engine_options(config.from_environment({"DATABASE_URL": "postgresql://u@db/choque"}))
     assert postgresql["connect_args"]["connect_timeout"] == 3 and postgresql["pool_timeout"] == 5
-    assert config.engine_options(config.from_environment({})) == {}
+    assert config.engine_options(config.from_environment({})) == {"json_deserializer": orjson.loads}
