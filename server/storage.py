@@ -33,8 +33,12 @@ class Storage(ABC):
         """Remove the object; a key that is not there is not an error."""
 
     @abstractmethod
+    def url_base(self) -> str:
+        """What the address of every object starts with: the key, as the path of a URL, follows."""
+
     def url(self, key: str) -> str:
         """The address a browser fetches the object from."""
+        return self.url_base() + url_path(key)
 
     @abstractmethod
     def exists(self, key: str) -> bool:
@@ -120,8 +124,8 @@ class LocalStorage(Storage):
             except OSError:
                 break
 
-    def url(self, key):
-        return self.url_prefix + url_path(key)
+    def url_base(self):
+        return self.url_prefix
 
     def exists(self, key):
         return self.path(key).is_file()
@@ -157,13 +161,12 @@ class S3Storage(Storage):
     def delete(self, key):
         self.client.delete_object(Bucket=self.bucket, Key=check_key(key))
 
-    def url(self, key):
-        path = url_path(key)
+    def url_base(self):
         if self.public_url:
-            return f"{self.public_url}/{path}"
+            return f"{self.public_url}/"
         if self.endpoint_url:
-            return f"{self.endpoint_url}/{self.bucket}/{path}"
-        return f"https://{self.bucket}.s3.{self.region}.amazonaws.com/{path}"
+            return f"{self.endpoint_url}/{self.bucket}/"
+        return f"https://{self.bucket}.s3.{self.region}.amazonaws.com/"
 
     def exists(self, key):
         try:

@@ -42,8 +42,8 @@ class FailingOnSave(Storage):
     def delete(self, key):
         self.inner.delete(key)
 
-    def url(self, key):
-        return self.inner.url(key)
+    def url_base(self):
+        return self.inner.url_base()
 
     def exists(self, key):
         return self.inner.exists(key)
