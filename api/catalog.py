@@ -87,10 +87,11 @@ class CatalogProductSchema(ma.Schema):
     updated_at = ma.fields.DateTime(required=True)
 
 
-def listing_json(listing, urls_of):
+def listing_json(listing, urls_of, price_of):
     """A catalog.Listing, written as CatalogProductSchema writes the product (tests/api/test_catalog.py
     holds the two equal). Lists skip marshmallow: copying 100 products with their photos through it
-    cost more than reading them. `urls_of` is products.derivative_urls(), made once for the list."""
+    cost more than reading them. `urls_of` is products.derivative_urls() and `price_of`
+    products.money_writer(), each made once for the list."""
     product = listing.product
     # Rows of a table of 1,000,000 products: not one query per product here (catalog.Listing).
     published_at = product["published_at"]
@@ -100,7 +101,7 @@ def listing_json(listing, urls_of):
         "description": product["description"],
         "category": product["category"],
         "price_vnd": product["price_vnd"],
-        "price_display": products.money(product["price_vnd"]),
+        "price_display": price_of(product["price_vnd"]),
         "unit": product["unit"],
         "weight_g": product["weight_g"],
         "length_cm": product["length_cm"],
@@ -129,14 +130,14 @@ def listing_json(listing, urls_of):
 
 def listings_json(listings):
     """Listings as the catalog sends them, their photo addresses built with one lookup."""
-    urls_of = derivative_urls()
-    return [listing_json(listing, urls_of) for listing in listings]
+    urls_of, price_of = derivative_urls(), products.money_writer()
+    return [listing_json(listing, urls_of, price_of) for listing in listings]
 
 
 def feed_items_json(listings):
     """Listings as the feed sends them (FeedProductSchema): the catalog's entry, and the stock."""
-    urls_of = derivative_urls()
-    return [{**listing_json(listing, urls_of), "stock": listing.product["stock"],
+    urls_of, price_of = derivative_urls(), products.money_writer()
+    return [{**listing_json(listing, urls_of, price_of), "stock": listing.product["stock"],
              "availability": catalog.availability(listing.product["status"], listing.product["stock"])}
             for listing in listings]
 

@@ -249,7 +249,14 @@ def delete_files(keys):
 
 def money(amount_vnd):
     """An amount in đồng the way the caller's language writes it; None for no amount."""
-    return _vnd(amount_vnd, str(get_locale())) if amount_vnd else None
+    return money_writer()(amount_vnd)
+
+
+def money_writer():
+    """money(), made once for a whole list: the caller's language is looked up once (asking Flask-Babel
+    for it cost more than formatting a price, issue 13)."""
+    locale = str(get_locale())
+    return lambda amount_vnd: _vnd(amount_vnd, locale) if amount_vnd else None
 
 
 @lru_cache(maxsize=4096)
