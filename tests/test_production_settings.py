@@ -77,7 +77,8 @@ def test_numbers_in_the_environment_must_be_numbers(name):
     assert name in str(refused.value)
 
 
-def test_postgresql_gets_timeouts_and_sqlite_keeps_its_defaults():
+def test_postgresql_gets_timeouts_and_both_databases_read_json_with_orjson():
     postgresql = config.engine_options(config.from_environment({"DATABASE_URL": "postgresql://u@db/choque"}))
     assert postgresql["connect_args"]["connect_timeout"] == 3 and postgresql["pool_timeout"] == 5
+    assert postgresql["json_deserializer"] is orjson.loads
     assert config.engine_options(config.from_environment({})) == {"json_deserializer": orjson.loads}
