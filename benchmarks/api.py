@@ -1,5 +1,6 @@
 """Requests per second of the API's main endpoints under gunicorn on PostgreSQL, against two ceilings
-measured in the same run under the same server settings (SPEC §8, issue 13).
+measured in the same run under the same server settings (SPEC §8, issue 13), with the lists written by
+hand beside them.
 
     .venv/bin/python benchmarks/api.py [--workers 2] [--threads 2] [--connections 16] [--duration 10s]
         [--rounds 3] [--accept-encoding 'br, gzip'] [--sellers 3000] [--reuse] [--keep] [--only catalog,feeds]
@@ -7,10 +8,13 @@ measured in the same run under the same server settings (SPEC §8, issue 13).
 
 What it does: drops and creates the PostgreSQL database of --postgres-url (never `test`; dropped
 again at the end unless --keep), loads it with `flask --app wsgi setup` and `flask --app wsgi
-demo-data --sellers 3000`, then starts three gunicorn servers on 127.0.0.1 with `--workers 2`: the
-app (`wsgi:app`, gunicorn.conf.py), a bare Flask app and a bare Flask app running one `SELECT 1` per
-request through the app's pool settings (benchmarks/api_ceilings.py, served with gunicorn.conf.py's
-settings but not its hooks, which prepare the app: benchmarks/gunicorn_ceilings.conf.py). It signs in
+demo-data --sellers 3000`, then starts four gunicorn servers on 127.0.0.1 with `--workers 2`: the
+app (`wsgi:app`, gunicorn.conf.py), a bare Flask app, a bare Flask app running one `SELECT 1` per
+request through the app's pool settings, and the catalog's and the feed's first pages written by hand
+for speed (plain psycopg and orjson; checked to answer what the app answers before measuring), all
+three in benchmarks/api_ceilings.py, served with gunicorn.conf.py's settings but not its hooks, which
+prepare the app: benchmarks/gunicorn_ceilings.conf.py. The hand-written pages are reference rows with
+no goal: what a list costs at best in Python on this stack, beside what the app's costs. It signs in
 through the API as a demo household that owns a shop (the code is read from the SMS outbox file) and
 runs wrk (Debian's package, installed with apt-get when missing) against each endpoint for three
 rounds. In each round every endpoint runs between a run of the bare app and a run of the bare+SELECT 1
@@ -68,6 +72,8 @@ SHUTDOWN_TIMEOUT = 15
 
 # The SPEC §8 goals: the ceiling an endpoint is held to and the share of it it must reach.
 BARE, SELECT_ONE = "bare", "bare+SELECT 1"
+# Which server answers an endpoint: the app, or the hand-written pages of the reference rows.
+APP, HAND_WRITTEN = "app", "hand-written"
 GOAL_PROVINCES = (BARE, 0.6)
 GOAL_HEALTH = (SELECT_ONE, 0.8)
 GOAL_READ = (SELECT_ONE, 0.5)
@@ -129,6 +135,9 @@ class Endpoint:
     # A JSON body as strings around the client ids to insert (POST only).
     body_parts: list | None = None
     expected_status: int = 200
+    server: str = APP
+    # For a reference row: the app's path whose answer it must equal.
+    same_as: str | None = None
     runs: list = field(default_factory=list)
     ratios: dict = field(default_factory=lambda: {BARE: [], SELECT_ONE: []})
 
@@ -265,18 +274,19 @@ def main():
             load_database(env, args.sellers)
         phones = demo_household_phones(args.postgres_url)
         servers = start_servers(args.workers, env, folder)
-        app, bare, select_one = servers
+        app, bare, select_one, hand_written = servers
         session = SignedIn(app.url, phones, Path(env["SMS_OUTBOX_PATH"]))
         endpoints = main_endpoints(app.url, session)
         if args.only:
             endpoints = [e for e in endpoints if any(word in e.name for word in args.only.split(","))]
-        problems = check_endpoints(app.url, endpoints, session)
+        problems = check_endpoints(app, hand_written, endpoints, session)
         ceilings = {BARE: Endpoint("bare Flask", "/"), SELECT_ONE: Endpoint("bare Flask + `SELECT 1`", "/")}
         scripts = write_scripts(folder, endpoints)
         wrk = Wrk(args, scripts)
         log(f"warming up ({args.warmup} per endpoint)")
+        answering = {APP: app, HAND_WRITTEN: hand_written}
         for server, endpoint in [(bare, ceilings[BARE]), (select_one, ceilings[SELECT_ONE])] + [
-                (app, endpoint) for endpoint in endpoints]:
+                (answering[endpoint.server], endpoint) for endpoint in endpoints]:
             wrk.run(server, endpoint, session, args.warmup)
         measure(args, wrk, servers, ceilings, endpoints, session)
         print_table(args, ceilings, endpoints, time.monotonic() - started, problems, app.worker_rss_mb())
@@ -385,8 +395,10 @@ def start_servers(workers, env, folder):
         Server(BARE, "benchmarks.api_ceilings:create_bare_app()", "/", workers, env, folder, CEILINGS_CONFIG),
         Server(SELECT_ONE, "benchmarks.api_ceilings:create_select_one_app()", "/", workers, env, folder,
                CEILINGS_CONFIG),
+        Server(HAND_WRITTEN, "benchmarks.api_ceilings:create_handwritten_app()", "/catalog", workers, env, folder,
+               CEILINGS_CONFIG),
     ]
-    log(f"starting gunicorn ×3, --workers {workers}")
+    log(f"starting gunicorn ×4, --workers {workers}")
     deadline = time.monotonic() + START_TIMEOUT
     try:
         for server in servers:
@@ -466,8 +478,12 @@ def main_endpoints(base_url, session):
         Endpoint("GET /api/v1/provinces", "/api/v1/provinces", GOAL_PROVINCES),
         Endpoint("GET /api/v1/communes?q=xuan", "/api/v1/communes?q=xuan", GOAL_READ),
         Endpoint("GET /api/v1/catalog", "/api/v1/catalog", GOAL_READ),
+        Endpoint("GET /catalog, hand-written", "/catalog", server=HAND_WRITTEN, same_as="/api/v1/catalog",
+                 note="reference: the same page by plain psycopg and orjson"),
         Endpoint("GET /api/v1/catalog?q=mat ong", "/api/v1/catalog?q=mat%20ong", GOAL_READ),
         Endpoint("GET /api/v1/feeds/products", "/api/v1/feeds/products", GOAL_READ),
+        Endpoint("GET /feeds/products, hand-written", "/feeds/products", server=HAND_WRITTEN,
+                 same_as="/api/v1/feeds/products", note="reference: the same page by plain psycopg and orjson"),
         Endpoint("GET /api/v1/tracks", "/api/v1/tracks", GOAL_READ, signed_in=True, note="signed in"),
         Endpoint("GET /api/v1/me", "/api/v1/me", GOAL_READ, signed_in=True),
         Endpoint("GET /api/v1/lessons/{slug}", f"/api/v1/lessons/{lessons[0][0]}", GOAL_READ, signed_in=True),
@@ -504,18 +520,25 @@ def sample_body(parts):
     return json.loads(parts[0] + "".join(next(ids) + part for part in parts[1:]))
 
 
-def check_endpoints(base_url, endpoints, session):
+def check_endpoints(app, hand_written, endpoints, session):
     """One request to each endpoint before measuring: what answers wrongly is said loud (and measured
-    anyway: its errors show in the table)."""
+    anyway: its errors show in the table). A hand-written page must answer what the app answers, but
+    for each server's own address in the links."""
     problems = []
+    servers = {APP: app, HAND_WRITTEN: hand_written}
     for endpoint in endpoints:
         token = session.access_token if endpoint.signed_in else None
         body = sample_body(endpoint.body_parts) if endpoint.body_parts else None
-        status, answer = call("POST" if body else "GET", base_url + endpoint.path, body, token)
+        server = servers[endpoint.server]
+        status, answer = call("POST" if body else "GET", server.url + endpoint.path, body, token)
         if status != endpoint.expected_status:
             problems.append(f"{endpoint.name} answered {status}, not {endpoint.expected_status}: {str(answer)[:300]}")
         elif endpoint.body_parts and "progress" in endpoint.path and answer["accepted"] != EVENTS_PER_BATCH:
             problems.append(f"{endpoint.name} did not accept every event: {str(answer)[:300]}")
+        elif endpoint.same_as:
+            _, expected = call("GET", app.url + endpoint.same_as)
+            if json.dumps(answer).replace(server.url, "") != json.dumps(expected).replace(app.url, ""):
+                problems.append(f"{endpoint.name} does not answer what the app's {endpoint.same_as} does")
     for problem in problems:
         log(f"ERROR: {problem}")
     return problems
@@ -571,8 +594,9 @@ def _seconds(duration):
 
 def measure(args, wrk, servers, ceilings, endpoints, session):
     """Rounds of bare, endpoint, bare+SELECT 1, endpoint, bare, …: every endpoint between both ceilings."""
-    app, bare, select_one = servers
+    app, bare, select_one, hand_written = servers
     ceiling_servers = {BARE: bare, SELECT_ONE: select_one}
+    answering = {APP: app, HAND_WRITTEN: hand_written}
     for round_number in range(1, args.rounds + 1):
         session.renew()
         log(f"round {round_number} of {args.rounds}")
@@ -580,7 +604,7 @@ def measure(args, wrk, servers, ceilings, endpoints, session):
         kind = order[0]
         previous = _ceiling_run(wrk, ceiling_servers[kind], ceilings[kind], session, args.duration)
         for index, endpoint in enumerate(endpoints):
-            run = wrk.run(app, endpoint, session, args.duration)
+            run = wrk.run(answering[endpoint.server], endpoint, session, args.duration)
             endpoint.runs.append(run)
             next_kind = order[(index + 1) % 2]
             following = _ceiling_run(wrk, ceiling_servers[next_kind], ceilings[next_kind], session, args.duration)
@@ -609,18 +633,23 @@ def print_table(args, ceilings, endpoints, seconds, problems, worker_rss):
     for ceiling in ceilings.values():
         print(f"| {ceiling.name} | {_row(ceiling)} | — | — | ceiling | |")
     for endpoint in endpoints:
-        against, share = endpoint.goal
         ratio = {kind: statistics.median(values) for kind, values in endpoint.ratios.items()}
         errors = sum(run.non_2xx + run.socket_errors for run in endpoint.runs)
-        met = "pass" if ratio[against] >= share and errors == 0 else "**miss**"
         note = f" ({endpoint.note})" if endpoint.note else ""
+        if endpoint.goal:
+            against, share = endpoint.goal
+            goal, met = f"≥ {share} × {against}", "pass" if ratio[against] >= share and errors == 0 else "**miss**"
+        else:
+            goal, met = "reference", ""
         print(f"| `{endpoint.name}`{note} | {_row(endpoint)} | {ratio[BARE]:.3f} | {ratio[SELECT_ONE]:.3f} "
-              f"| ≥ {share} × {against} | {met} |")
-    boots = {endpoint.name: sum(run.worker_boots for run in endpoint.runs) for endpoint in endpoints}
+              f"| {goal} | {met} |")
+    boots = {endpoint.name: sum(run.worker_boots for run in endpoint.runs)
+             for endpoint in endpoints if endpoint.server == APP}
     boots_bare = sum(run.worker_boots for ceiling in ceilings.values() for run in ceiling.runs)
     where = ", ".join(f"{name.split()[1]} {count}" for name, count in boots.items() if count)
+    boots_bare += sum(run.worker_boots for endpoint in endpoints if endpoint.server != APP for run in endpoint.runs)
     print(f"\nWorkers booted during the measured runs (max_requests recycling): the app {sum(boots.values())}"
-          f"{f' ({where})' if where else ''}; the two bare apps {boots_bare}.")
+          f"{f' ({where})' if where else ''}; the bare and hand-written apps {boots_bare}.")
     print(f"Memory of the app's workers after the runs (VmRSS, goal ≤ 150 MB each): "
           f"{', '.join(f'{size:.0f} MB' for size in worker_rss)}.")
     for problem in problems:
