@@ -91,7 +91,8 @@ def create_handwritten_app(environ=None):
 
     def rows(statement, *parameters):
         if not held:
-            connection = psycopg.connect(database_url, autocommit=True)
+            # Times in UTC, as the app's UTCDateTime columns give them; no JIT, as the app's requests run.
+            connection = psycopg.connect(database_url, autocommit=True, options="-c TimeZone=UTC -c jit=off")
             set_json_loads(orjson.loads, connection)
             held.append(connection)
         return held[0].execute(statement, parameters or None).fetchall()

@@ -1,4 +1,5 @@
-"""gunicorn.conf.py's settings without its server hooks: how benchmarks/api.py serves its two ceilings.
+"""gunicorn.conf.py's settings without its server hooks: how benchmarks/api.py serves its two ceilings
+and the hand-written list pages (benchmarks/api_ceilings.py).
 
     gunicorn --config benchmarks/gunicorn_ceilings.conf.py 'benchmarks.api_ceilings:create_bare_app()'
 
