@@ -11,7 +11,8 @@ again at the end unless --keep), loads it with `flask --app wsgi setup` and `fla
 demo-data --sellers 3000`, then starts four gunicorn servers on 127.0.0.1 with `--workers 2`: the
 app (`wsgi:app`, gunicorn.conf.py), a bare Flask app, a bare Flask app running one `SELECT 1` per
 request through the app's pool settings, and the catalog's and the feed's first pages written by hand
-for speed (plain psycopg and orjson; checked to answer what the app answers before measuring), all
+for speed, and a household's `/me` (plain psycopg and orjson, PyJWT for the token; checked to
+answer what the app answers before measuring), all
 three in benchmarks/api_ceilings.py, served with gunicorn.conf.py's settings but not its hooks, which
 prepare the app: benchmarks/gunicorn_ceilings.conf.py. The hand-written pages are reference rows with
 no goal: what a list costs at best in Python on this stack, beside what the app's costs. It signs in
@@ -488,6 +489,8 @@ def main_endpoints(base_url, session):
                  same_as="/api/v1/feeds/products", note="reference: the same page by plain psycopg and orjson"),
         Endpoint("GET /api/v1/tracks", "/api/v1/tracks", GOAL_READ, signed_in=True, note="signed in"),
         Endpoint("GET /api/v1/me", "/api/v1/me", GOAL_READ, signed_in=True),
+        Endpoint("GET /me, hand-written", "/me", signed_in=True, server=HAND_WRITTEN, same_as="/api/v1/me",
+                 note="reference: the same answer by PyJWT, plain psycopg and orjson"),
         Endpoint("GET /api/v1/lessons/{slug}", f"/api/v1/lessons/{lessons[0][0]}", GOAL_READ, signed_in=True),
         Endpoint("POST /api/v1/sellers/{id}/sales", f"/api/v1/sellers/{session.seller_id}/sales", GOAL_WRITE,
                  signed_in=True, body_parts=sale_parts, expected_status=201, note="a new sale"),
@@ -537,8 +540,8 @@ def check_endpoints(app, hand_written, endpoints, session):
             problems.append(f"{endpoint.name} answered {status}, not {endpoint.expected_status}: {str(answer)[:300]}")
         elif endpoint.body_parts and "progress" in endpoint.path and answer["accepted"] != EVENTS_PER_BATCH:
             problems.append(f"{endpoint.name} did not accept every event: {str(answer)[:300]}")
-        elif endpoint.same_as and (_body(server.url, endpoint.path).replace(server.url.encode(), b"")
-                                   != _body(app.url, endpoint.same_as).replace(app.url.encode(), b"")):
+        elif endpoint.same_as and (_body(server.url, endpoint.path, token).replace(server.url.encode(), b"")
+                                   != _body(app.url, endpoint.same_as, token).replace(app.url.encode(), b"")):
             problems.append(f"{endpoint.name} does not answer the bytes the app's {endpoint.same_as} does "
                             "(but for each server's own address)")
     for problem in problems:
@@ -546,9 +549,10 @@ def check_endpoints(app, hand_written, endpoints, session):
     return problems
 
 
-def _body(base_url, path):
+def _body(base_url, path, token=None):
     """The bytes of a GET's answer, as wrk receives them (no Accept-Encoding), or b"" if it fails."""
-    request = urllib.request.Request(base_url + path, headers={"Accept-Language": "vi"})
+    headers = {"Accept-Language": "vi", **({"Authorization": f"Bearer {token}"} if token else {})}
+    request = urllib.request.Request(base_url + path, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.read()

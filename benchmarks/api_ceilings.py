@@ -14,7 +14,7 @@ counts 300 `sendto` per 100 requests). The app's reading requests run without a 
 the app's own floor, and the reads' ratios to it are that much kinder than to a ceiling of one round trip.
 """
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from sqlalchemy import create_engine, text
 
 import config
@@ -63,10 +63,24 @@ FEED_SQL = f"""SELECT {LISTING_COLUMNS} {LISTING_FROM}
 PHOTOS_SQL = """SELECT product_id, id, width, height, keys FROM product_photos
     WHERE product_id = ANY(%s) ORDER BY product_id, position"""
 COUNT_LIMIT, FEED_PAGE_SIZE = 1000, 100
+# /me: the app's sign-in check (the live session's user, with the user's role grants) and its shops and
+# latest consent (server/auth.py, server/services/accounts.py), captured from the app and written out.
+SESSION_USER_SQL = """SELECT u.id, u.phone, u.full_name, u.locale, u.gender, u.erased_at, g.role
+    FROM users u JOIN auth_sessions s ON s.user_id = u.id LEFT OUTER JOIN role_grants g ON g.user_id = u.id
+    WHERE s.id = %s AND s.revoked_at IS NULL"""
+SELLERS_AND_CONSENT_SQL = """SELECT seller.id, seller.name, seller.kind, seller.commune_code,
+    consent.version, consent.purposes, consent.recorded_at, consent.on_behalf
+    FROM users LEFT OUTER JOIN (SELECT version, purposes, recorded_at, on_behalf FROM consents
+                                WHERE user_id = %(user_id)s ORDER BY recorded_at DESC, id DESC LIMIT 1) AS consent ON true
+    LEFT OUTER JOIN (SELECT sellers.id, sellers.name, sellers.kind, sellers.commune_code
+                     FROM sellers JOIN seller_members ON seller_members.seller_id = sellers.id
+                     WHERE seller_members.user_id = %(user_id)s AND sellers.erased_at IS NULL) AS seller ON true
+    WHERE users.id = %(user_id)s ORDER BY seller.id"""
 
 
 def create_handwritten_app(environ=None):
-    """`/catalog` and `/feeds/products` (first pages, in Vietnamese) as one would write them by hand for
+    """`/catalog` and `/feeds/products` (first pages, in Vietnamese), and `/me` of a household (a user
+    without staff roles: anyone else is answered 501), as one would write them by hand for
     speed: the same two statements as the app on one psycopg connection per worker (autocommit, as the
     app reads), rows as tuples, dicts in the app's order, orjson. The same JSON as the app's, checked by
     benchmarks/api.py before it measures; the app's pure helpers write what must be identical (a price
@@ -74,6 +88,7 @@ def create_handwritten_app(environ=None):
     the app comes to it, and how close that comes to bare+`SELECT 1`."""
     import base64
 
+    import jwt
     import orjson
     import psycopg
     from babel import numbers
@@ -83,19 +98,20 @@ def create_handwritten_app(environ=None):
     from server.storage import url_path
 
     settings = config.from_environment(environ)
+    secret = settings["JWT_SECRET_KEY"]
     base = settings["PUBLIC_BASE_URL"]
     media = f"{base}/{(settings.get('MEDIA_URL_PREFIX') or '/media/').strip('/')}/"
     database_url = settings["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg://", "postgresql://")
     prices = {}
     held = []  # this worker's connection, opened on its first request (after the fork)
 
-    def rows(statement, *parameters):
+    def rows(statement, parameters=None):
         if not held:
             # Times in UTC, as the app's UTCDateTime columns give them; no JIT, as the app's requests run.
             connection = psycopg.connect(database_url, autocommit=True, options="-c TimeZone=UTC -c jit=off")
             set_json_loads(orjson.loads, connection)
             held.append(connection)
-        return held[0].execute(statement, parameters or None).fetchall()
+        return held[0].execute(statement, parameters).fetchall()
 
     def price(amount):
         if not amount:
@@ -107,7 +123,7 @@ def create_handwritten_app(environ=None):
     def items(listing_rows):
         photos = {}
         if listing_rows:
-            for product_id, photo_id, width, height, keys in rows(PHOTOS_SQL, [row[0] for row in listing_rows]):
+            for product_id, photo_id, width, height, keys in rows(PHOTOS_SQL, ([row[0] for row in listing_rows],)):
                 photos.setdefault(product_id, []).append({
                     "id": photo_id, "width": width, "height": height,
                     "urls": {size: media + url_path(key) for size, key in keys.items()},
@@ -149,5 +165,31 @@ def create_handwritten_app(environ=None):
             raw = f"{page[-1][14].isoformat()}|{page[-1][0]}"
             cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
         return json_response({"items": listed, "next_cursor": cursor})
+
+    @app.get("/me")
+    def me():
+        # Flask-JWT-Extended's checks of an access token in a header, by PyJWT itself.
+        try:
+            claims = jwt.decode(request.headers.get("Authorization", "").removeprefix("Bearer "), secret,
+                                algorithms=["HS256"])
+        except jwt.PyJWTError:
+            return {"error": {"code": "unauthorized"}}, 401
+        found = rows(SESSION_USER_SQL, (claims.get("sid", ""),)) if claims.get("type") == "access" else []
+        if not found or found[0][5] is not None or found[0][0] != int(claims["sub"]):
+            return {"error": {"code": "unauthorized"}}, 401
+        if found[0][6] is not None:
+            return {"error": {"code": "not_implemented"}}, 501
+        user_id, phone, full_name, locale, gender = found[0][:5]
+        shops = rows(SELLERS_AND_CONSENT_SQL, {"user_id": user_id})
+        latest = shops[0] if shops and shops[0][6] is not None else None
+        return json_response({
+            "id": user_id, "phone": phone, "full_name": full_name, "locale": locale, "gender": gender,
+            "roles": ["seller"],
+            "sellers": [{"id": row[0], "name": row[1], "kind": row[2], "commune_code": row[3]}
+                        for row in shops if row[0] is not None],
+            "scopes": [],
+            "consent": latest and {"version": latest[4], "purposes": latest[5],
+                                   "recorded_at": latest[6].isoformat(), "on_behalf": latest[7]},
+        })
 
     return app
