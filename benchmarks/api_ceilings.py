@@ -1,4 +1,4 @@
-"""The two ceilings benchmarks/api.py measures the API against, and the hand-written list pages it
+"""The two ceilings benchmarks/api.py measures the API against, and the hand-written pages (two lists, /me) it
 measures beside the app's, served by gunicorn like the app.
 
     gunicorn -c benchmarks/gunicorn_ceilings.conf.py 'benchmarks.api_ceilings:create_bare_app()'
