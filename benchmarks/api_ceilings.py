@@ -84,8 +84,8 @@ def create_handwritten_app(environ=None):
     speed: the same two statements as the app on one psycopg connection per worker (autocommit, as the
     app reads), rows as tuples, dicts in the app's order, orjson. The same JSON as the app's, checked by
     benchmarks/api.py before it measures; the app's pure helpers write what must be identical (a price
-    in Vietnamese, a photo's sizes, a key as a URL path). What a list costs in Python at best: how close
-    the app comes to it, and how close that comes to bare+`SELECT 1`."""
+    in Vietnamese, a photo's sizes, a key as a URL path). What an answer costs in Python at best: how
+    close the app comes to it, and how close that comes to bare+`SELECT 1`."""
     import base64
 
     import jwt
