@@ -275,19 +275,19 @@ def main():
             load_database(env, args.sellers)
         phones = demo_household_phones(args.postgres_url)
         servers = start_servers(args.workers, env, folder)
-        app, bare, select_one, hand_written = servers
+        app, bare, select_one, _ = servers
         session = SignedIn(app.url, phones, Path(env["SMS_OUTBOX_PATH"]))
         endpoints = main_endpoints(app.url, session)
         if args.only:
             endpoints = [e for e in endpoints if any(word in e.name for word in args.only.split(","))]
             if not endpoints:
                 raise StartError(f"--only {args.only}: no endpoint's name holds any of these words")
-        problems = check_endpoints(app, hand_written, endpoints, session)
+        problems = check_endpoints(servers, endpoints, session)
         ceilings = {BARE: Endpoint("bare Flask", "/"), SELECT_ONE: Endpoint("bare Flask + `SELECT 1`", "/")}
         scripts = write_scripts(folder, endpoints)
         wrk = Wrk(args, scripts)
         log(f"warming up ({args.warmup} per endpoint)")
-        answering = {APP: app, HAND_WRITTEN: hand_written}
+        answering = _answering(servers)
         for server, endpoint in [(bare, ceilings[BARE]), (select_one, ceilings[SELECT_ONE])] + [
                 (answering[endpoint.server], endpoint) for endpoint in endpoints]:
             wrk.run(server, endpoint, session, args.warmup)
@@ -525,16 +525,17 @@ def sample_body(parts):
     return json.loads(parts[0] + "".join(next(ids) + part for part in parts[1:]))
 
 
-def check_endpoints(app, hand_written, endpoints, session):
+def check_endpoints(servers, endpoints, session):
     """One request to each endpoint before measuring: what answers wrongly is said loud (and measured
     anyway: its errors show in the table). A hand-written page must answer what the app answers, but
     for each server's own address in the links."""
     problems = []
-    servers = {APP: app, HAND_WRITTEN: hand_written}
+    answering = _answering(servers)
+    app = answering[APP]
     for endpoint in endpoints:
         token = session.access_token if endpoint.signed_in else None
         body = sample_body(endpoint.body_parts) if endpoint.body_parts else None
-        server = servers[endpoint.server]
+        server = answering[endpoint.server]
         status, answer = call("POST" if body else "GET", server.url + endpoint.path, body, token)
         if status != endpoint.expected_status:
             problems.append(f"{endpoint.name} answered {status}, not {endpoint.expected_status}: {str(answer)[:300]}")
@@ -610,9 +611,9 @@ def _seconds(duration):
 
 def measure(args, wrk, servers, ceilings, endpoints, session):
     """Rounds of bare, endpoint, bare+SELECT 1, endpoint, bare, …: every endpoint between both ceilings."""
-    app, bare, select_one, hand_written = servers
+    _, bare, select_one, _ = servers
     ceiling_servers = {BARE: bare, SELECT_ONE: select_one}
-    answering = {APP: app, HAND_WRITTEN: hand_written}
+    answering = _answering(servers)
     for round_number in range(1, args.rounds + 1):
         session.renew()
         log(f"round {round_number} of {args.rounds}")
@@ -629,6 +630,12 @@ def measure(args, wrk, servers, ceilings, endpoints, session):
             log(f"  {endpoint.name:<38} {run.rps:8.1f} rps  p50 {run.p50_ms:6.1f} ms"
                 f"  ({kind} {previous.rps:.0f}, {next_kind} {following.rps:.0f})")
             kind, previous = next_kind, following
+
+
+def _answering(servers):
+    """The servers of start_servers() by the names an Endpoint gives in `server`."""
+    app, _, _, hand_written = servers
+    return {APP: app, HAND_WRITTEN: hand_written}
 
 
 def _ceiling_run(wrk, server, ceiling, session, duration):

@@ -95,12 +95,14 @@ def create_handwritten_app(environ=None):
     from psycopg.types.json import set_json_loads
 
     from server.services.photo_processing import derivative_sizes
-    from server.storage import url_path
+    from server.storage import storage_from_config, url_path
+    from server.urls import public_url
 
     settings = config.from_environment(environ)
     secret = settings["JWT_SECRET_KEY"]
     base = settings["PUBLIC_BASE_URL"]
-    media = f"{base}/{(settings.get('MEDIA_URL_PREFIX') or '/media/').strip('/')}/"
+    # What every photo address starts with, worked out as the app's derivative_urls() does.
+    media = public_url(storage_from_config(settings).url_base(), base)
     database_url = settings["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg://", "postgresql://")
     prices = {}
     held = []  # this worker's connection, opened on its first request (after the fork)
